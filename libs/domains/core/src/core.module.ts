@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { BILLING_SERVICE, INTELLIGENCE_SERVICE } from '@agent-squad/contracts';
+import { DatabaseConnections } from '@agent-squad/database';
+import { rpcClientProvider } from '@agent-squad/messaging';
+import { AuthService } from './auth/auth.service';
+import { CoreDb } from './core-db';
+import { CoreRpcServer } from './core-rpc.server';
+import { ExecutionEventLog } from './executions/execution-event-log';
+import { ExecutionFactory } from './executions/execution-factory';
+import { ExecutionFinisher } from './executions/execution-finisher';
+import { ExecutionDispatcher } from './executions/execution-queue';
+import { ExecutionReconciler } from './executions/execution-reconciler';
+import { ExecutionRunner } from './executions/execution-runner';
+import { ExecutionsService } from './executions/executions.service';
+import { ExecutionWorker } from './executions/execution-worker';
+import { Outbox } from './outbox/outbox';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { SquadsService } from './squads/squads.service';
+import { IdempotencyStore } from './tasks/idempotency';
+import { TasksService } from './tasks/tasks.service';
+
+/** Users, squads, tasks and executions: the `core` role serves them, the `worker` role runs executions. */
+@Module({
+  providers: [
+    { provide: CoreDb, useFactory: (db: DatabaseConnections) => db.client('core', CoreDb), inject: [DatabaseConnections] },
+    rpcClientProvider(BILLING_SERVICE),
+    rpcClientProvider(INTELLIGENCE_SERVICE),
+    AuthService,
+    CoreRpcServer,
+    ExecutionDispatcher,
+    ExecutionEventLog,
+    ExecutionFactory,
+    ExecutionFinisher,
+    ExecutionReconciler,
+    ExecutionRunner,
+    ExecutionsService,
+    ExecutionWorker,
+    IdempotencyStore,
+    Outbox,
+    OutboxRelay,
+    SquadsService,
+    TasksService,
+  ],
+})
+export class CoreModule {}

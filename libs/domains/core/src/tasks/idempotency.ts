@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { CoreDb, type Prisma } from '../core-db';
+import { isUniqueViolation } from '../shared/unique-violation';
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface IdempotentResult<T> {
+  result: T;
+  /** False when this is the stored answer to an earlier request with the same key. */
+  created: boolean;
+}
+
+/**
+ * `Idempotency-Key` for work-creating POSTs: the first answer is stored in the same transaction as
+ * the work, and a repeat of the key by the same user within 24 h gets that answer back.
+ */
+@Injectable()
+export class IdempotencyStore {
+  constructor(private readonly db: CoreDb) {}
+
+  async find<T>(ownerId: string, scope: string, key: string): Promise<T | null> {
+    const record = await this.db.idempotencyRecord.findUnique({ where: { ownerId_scope_key: { ownerId, scope, key } } });
+    if (!record) return null;
+    if (Date.now() - record.createdAt.getTime() < WINDOW_MS) return record.response as T;
+    await this.db.idempotencyRecord.deleteMany({ where: { ownerId, scope, key, createdAt: record.createdAt } });
+    return null;
+  }
+
+  /** Runs `create` in a transaction that also stores its answer under the key, if one is given. */
+  async run<T>(ownerId: string, scope: string, key: string | undefined, create: (tx: Prisma.TransactionClient) => Promise<T>): Promise<IdempotentResult<T>> {
+    if (key === undefined) return { result: await this.db.$transaction(create), created: true };
+    try {
+      const result = await this.db.$transaction(async (tx) => {
+        const answer = await create(tx);
+        await tx.idempotencyRecord.create({ data: { ownerId, scope, key, response: answer as Prisma.InputJsonObject } });
+        return answer;
+      });
+      return { result, created: true };
+    } catch (error) {
+      // A concurrent request with the same key won the race: answer what it answered.
+      const stored = isUniqueViolation(error) ? await this.find<T>(ownerId, scope, key) : null;
+      if (stored === null) throw error;
+      return { result: stored, created: false };
+    }
+  }
+}

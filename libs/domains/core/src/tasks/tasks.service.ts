@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppError,
+  BillingApi,
+  TasksApi,
+  type Execution,
+  type ListQuery,
+  type Owned,
+  type Page,
+  type SubmittedTask,
+  type SubmitTaskInput,
+  type Task,
+} from '@agent-squad/contracts';
+import { CoreDb } from '../core-db';
+import { ExecutionFactory } from '../executions/execution-factory';
+import { ExecutionDispatcher } from '../executions/execution-queue';
+import type { Member } from '../generated/prisma/client';
+import { idCursor } from '../shared/cursor';
+import { toTask } from '../shared/mappers';
+import { toPage } from '../shared/pagination';
+import { IdempotencyStore } from './idempotency';
+
+@Injectable()
+export class TasksService implements TasksApi {
+  constructor(
+    private readonly db: CoreDb,
+    private readonly billing: BillingApi,
+    private readonly executions: ExecutionFactory,
+    private readonly dispatcher: ExecutionDispatcher,
+    private readonly idempotency: IdempotencyStore,
+  ) {}
+
+  async submit({ ownerId, squadId, input, idempotencyKey }: Owned & { squadId: string; input: SubmitTaskInput; idempotencyKey?: string }): Promise<SubmittedTask> {
+    const replay = idempotencyKey ? await this.idempotency.find<SubmittedTask>(ownerId, 'tasks.submit', idempotencyKey) : null;
+    if (replay) return replay;
+    const members = await this.runnableMembers(ownerId, squadId);
+    await this.billing.assertQuota({ userId: ownerId });
+    const { result, created } = await this.idempotency.run(ownerId, 'tasks.submit', idempotencyKey, async (tx) => {
+      const task = await tx.task.create({ data: { ownerId, squadId, title: input.title, description: input.description } });
+      const execution = await this.executions.createQueued(tx, task, members);
+      return { task: toTask({ ...task, latestExecutionId: execution.id }), execution };
+    });
+    if (created) await this.dispatcher.dispatch(result.execution.id);
+    return result;
+  }
+
+  async list({ ownerId, squadId, limit, cursor }: Owned & ListQuery & { squadId: string }): Promise<Page<Task>> {
+    const squad = await this.db.squad.findFirst({ where: { id: squadId, ownerId }, select: { id: true } });
+    if (!squad) throw AppError.notFound('Squad');
+    const after = idCursor(cursor);
+    const rows = await this.db.task.findMany({
+      where: { squadId, ownerId, ...(after ? { id: { lt: after } } : {}) },
+      orderBy: { id: 'desc' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, (row) => row.id, toTask);
+  }
+
+  async get({ ownerId, taskId }: Owned & { taskId: string }): Promise<Task> {
+    const task = await this.db.task.findFirst({ where: { id: taskId, ownerId } });
+    if (!task) throw AppError.notFound('Task');
+    return toTask(task);
+  }
+
+  async rerun({ ownerId, taskId, idempotencyKey }: Owned & { taskId: string; idempotencyKey?: string }): Promise<Execution> {
+    const replay = idempotencyKey ? await this.idempotency.find<Execution>(ownerId, 'tasks.rerun', idempotencyKey) : null;
+    if (replay) return replay;
+    const task = await this.db.task.findFirst({ where: { id: taskId, ownerId } });
+    if (!task) throw AppError.notFound('Task');
+    const members = await this.runnableMembers(ownerId, task.squadId);
+    await this.billing.assertQuota({ userId: ownerId });
+    const { result, created } = await this.idempotency.run(ownerId, 'tasks.rerun', idempotencyKey, (tx) => this.executions.createQueued(tx, task, members));
+    if (created) await this.dispatcher.dispatch(result.id);
+    return result;
+  }
+
+  /** The squad's members in working order, if the squad can take work now. */
+  private async runnableMembers(ownerId: string, squadId: string): Promise<Member[]> {
+    const squad = await this.db.squad.findFirst({ where: { id: squadId, ownerId }, include: { members: { orderBy: { position: 'asc' } } } });
+    if (!squad) throw AppError.notFound('Squad');
+    if (squad.status !== 'active') throw AppError.conflict(`The squad is ${squad.status}; activate it to submit tasks`);
+    if (squad.members.length === 0) throw AppError.conflict('The squad has no members to work on tasks');
+    return squad.members;
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppError,
+  IntegrationApi,
+  SquadsApi,
+  type CreateIntegrationInput,
+  type IntegrationLink,
+  type McpServerInfo,
+  type Owned,
+} from '@agent-squad/contracts';
+import { IntegrationDb } from '../integration-db';
+
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'P2002';
+
+/** Links squads to GitHub repositories and Jira projects; lists the operator's MCP servers. */
+@Injectable()
+export class IntegrationsService implements IntegrationApi {
+  constructor(
+    private readonly db: IntegrationDb,
+    private readonly squads: SquadsApi,
+  ) {}
+
+  async listMcpServers(): Promise<McpServerInfo[]> {
+    return [];
+  }
+
+  async createIntegration({ ownerId, squadId, input }: Owned & { squadId: string; input: CreateIntegrationInput }): Promise<IntegrationLink> {
+    await this.squads.get({ ownerId, squadId });
+    try {
+      const row = await this.db.integration.create({ data: { ownerId, squadId, kind: input.kind, target: input.target, secret: input.secret } });
+      return { id: row.id, kind: row.kind as IntegrationLink['kind'], target: row.target };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw AppError.conflict(`${input.target} is already linked to a squad`);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { DatabaseConnections } from '@agent-squad/database';
+import { IntelligenceDb } from './intelligence-db';
+import { IntelligenceRpcServer } from './intelligence-rpc.server';
+import { LlmMetrics } from './llm/llm-metrics';
+import { LlmService } from './llm/llm.service';
+import { OfflineProvider } from './llm/offline-provider';
+import { PromptBuilder } from './prompts/prompt-builder';
+import { RolePrompts } from './prompts/role-prompts';
+
+/** LLM completions for agent steps (and, later, retrieval over squad documents). */
+@Module({
+  providers: [
+    { provide: IntelligenceDb, useFactory: (db: DatabaseConnections) => db.client('intelligence', IntelligenceDb), inject: [DatabaseConnections] },
+    IntelligenceRpcServer,
+    LlmMetrics,
+    LlmService,
+    OfflineProvider,
+    PromptBuilder,
+    RolePrompts,
+  ],
+})
+export class IntelligenceModule {}

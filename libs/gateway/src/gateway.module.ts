@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AUTH_SERVICE, BILLING_SERVICE, EXECUTIONS_SERVICE, INTEGRATION_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
+import { rpcClientProvider } from '@agent-squad/messaging';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenService } from './auth/token.service';
+import { ApiKeysController } from './controllers/api-keys.controller';
+import { AuthController } from './controllers/auth.controller';
+import { BillingController } from './controllers/billing.controller';
+import { ExecutionsController } from './controllers/executions.controller';
+import { IntegrationsController } from './controllers/integrations.controller';
+import { SquadsController } from './controllers/squads.controller';
+import { TasksController } from './controllers/tasks.controller';
+import { ExecutionStream } from './streaming/execution-stream';
+
+/** The public REST API. It holds no domain logic: every handler calls a domain through its contract. */
+@Module({
+  controllers: [ApiKeysController, AuthController, BillingController, ExecutionsController, IntegrationsController, SquadsController, TasksController],
+  providers: [
+    rpcClientProvider(AUTH_SERVICE),
+    rpcClientProvider(BILLING_SERVICE),
+    rpcClientProvider(EXECUTIONS_SERVICE),
+    rpcClientProvider(INTEGRATION_SERVICE),
+    rpcClientProvider(SQUADS_SERVICE),
+    rpcClientProvider(TASKS_SERVICE),
+    { provide: APP_GUARD, useClass: AuthGuard },
+    ExecutionStream,
+    TokenService,
+  ],
+})
+export class GatewayModule {}

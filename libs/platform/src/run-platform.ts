@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { loadConfig, type Role } from '@agent-squad/config';
+import { createHttpApp, instrumentHttp, mountOpenApi } from '@agent-squad/http';
+import { createRootLogger, Metrics, PinoNestLogger } from '@agent-squad/observability';
+import { PlatformModule } from './platform.module';
+
+const VERSION = '0.1.0';
+
+/**
+ * Starts one process of the platform. The app says which roles it hosts by default; `ROLES`
+ * overrides that, so the same build runs as the one-process product or as any split of services.
+ */
+export async function runPlatform(env: NodeJS.ProcessEnv, defaultRoles: readonly Role[]): Promise<void> {
+  const config = loadConfig(env, defaultRoles);
+  const logger = createRootLogger(config.env.LOG_LEVEL, { service: config.roles.join('+'), pid: process.pid });
+  try {
+    const app = await createHttpApp(PlatformModule.for(config), { bodyLimit: config.env.BODY_LIMIT_BYTES, logger: new PinoNestLogger(logger) });
+    instrumentHttp(app, app.get(Metrics));
+    if (config.hosts('gateway')) mountOpenApi(app, VERSION);
+    await app.listen({ port: config.env.PORT, host: config.env.HOST });
+    const address = app.getHttpServer().address();
+    logger.info({ roles: config.roles, port: typeof address === 'object' && address ? address.port : config.env.PORT, embedded: config.embedded }, 'agent squad is ready');
+  } catch (error) {
+    logger.fatal({ err: error }, 'failed to start');
+    process.exitCode = 1;
+    throw error;
+  }
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+import { ROLES } from './roles';
+
+describe('loadConfig', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'asq-config-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is embedded with no infrastructure configured: local bus, inline queue, PGlite in DATA_DIR', () => {
+    const config = loadConfig({ DATA_DIR: dataDir }, ROLES);
+    expect(config.embedded).toBe(true);
+    expect(config.queue).toEqual({ kind: 'inline' });
+    expect(config.databases.core).toEqual({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+    expect(config.env.PORT).toBe(3000);
+  });
+
+  it('keeps one generated JWT secret in the data folder across restarts', () => {
+    const first = loadConfig({ DATA_DIR: dataDir }, ROLES).jwtSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dataDir }, ROLES).jwtSecret).toBe(first);
+    expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8')).toBe(first);
+  });
+
+  it('refuses a split process without NATS', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir }, ['gateway'])).toThrow(/NATS_URL is required/);
+  });
+
+  it('requires Redis and a shared JWT secret when split over NATS', () => {
+    expect(() => loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', JWT_SECRET: 'x'.repeat(32) }, ['core'])).toThrow(/REDIS_URL is required/);
+    expect(() => loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: 'redis://127.0.0.1:6379' }, ['gateway'])).toThrow(/JWT_SECRET/);
+  });
+
+  it('gives each domain its own database URL, falling back to DATABASE_URL', () => {
+    const config = loadConfig(
+      { NATS_URL: 'nats://n:4222', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgresql://db/shared', BILLING_DATABASE_URL: 'postgresql://db/billing' },
+      ['core', 'billing'],
+    );
+    expect(config.databases.core).toEqual({ kind: 'postgres', url: 'postgresql://db/shared' });
+    expect(config.databases.billing).toEqual({ kind: 'postgres', url: 'postgresql://db/billing' });
+  });
+
+  it('lets ROLES override the app defaults and rejects unknown roles', () => {
+    const base = { NATS_URL: 'nats://n:4222', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ ...base, ROLES: 'worker, billing' }, ['core']).roles).toEqual(['worker', 'billing']);
+    expect(() => loadConfig({ ...base, ROLES: 'cook' }, ['core'])).toThrow(/unknown role/);
+  });
+
+  it('names every invalid variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', WORKER_CONCURRENCY: '0', DATA_DIR: dataDir }, ROLES)).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty', DATA_DIR: dataDir }, ROLES)).toThrow(/PORT/);
+  });
+});

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { envSchema, type Env } from './env.schema';
+import { DOMAINS, parseRoles, type Domain, type Role } from './roles';
+
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+export type BusTarget = { kind: 'local' } | { kind: 'nats'; url: string };
+export type QueueTarget = { kind: 'inline' } | { kind: 'bullmq'; url: string };
+export type PlanName = 'free' | 'pro';
+export interface PlanQuota {
+  executions: number;
+  tokens: number;
+}
+
+/** The validated configuration of one process. Built once at boot by `loadConfig`. */
+export class AppConfig {
+  constructor(
+    readonly roles: readonly Role[],
+    readonly env: Env,
+    readonly databases: Readonly<Record<Domain, DatabaseTarget>>,
+    readonly bus: BusTarget,
+    readonly queue: QueueTarget,
+    readonly jwtSecret: string,
+  ) {}
+
+  hosts(role: Role): boolean {
+    return this.roles.includes(role);
+  }
+
+  get embedded(): boolean {
+    return this.bus.kind === 'local';
+  }
+
+  get plans(): Readonly<Record<PlanName, PlanQuota>> {
+    return {
+      free: { executions: this.env.PLAN_FREE_EXECUTIONS, tokens: this.env.PLAN_FREE_TOKENS },
+      pro: { executions: this.env.PLAN_PRO_EXECUTIONS, tokens: this.env.PLAN_PRO_TOKENS },
+    };
+  }
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Validates the environment and derives the shape of this process: with no NATS the platform is
+ * embedded (every role in one process, in-process bus and queue, PGlite unless a database URL is
+ * given); with NATS any subset of roles may run here.
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv, defaultRoles: readonly Role[]): AppConfig {
+  const parsed = envSchema.safeParse(rawEnv);
+  if (!parsed.success) throw new ConfigError(`Invalid environment:\n${z.prettifyError(parsed.error)}`);
+  const env = parsed.data;
+  const roles = env.ROLES ? parseRoles(env.ROLES) : [...defaultRoles];
+  const bus: BusTarget = env.NATS_URL ? { kind: 'nats', url: env.NATS_URL } : { kind: 'local' };
+  if (bus.kind === 'local') {
+    const missing = [...DOMAINS, 'worker' as const].filter((role) => !roles.includes(role));
+    if (missing.length > 0) throw new ConfigError(`NATS_URL is required when this process does not host every domain (missing: ${missing.join(', ')})`);
+  }
+  const queue: QueueTarget = env.REDIS_URL ? { kind: 'bullmq', url: env.REDIS_URL } : { kind: 'inline' };
+  if (queue.kind === 'inline' && bus.kind === 'nats' && (roles.includes('core') || roles.includes('worker'))) {
+    throw new ConfigError('REDIS_URL is required for the job queue when services are split over NATS');
+  }
+  const dataDir = resolve(env.DATA_DIR);
+  const databases = Object.fromEntries(
+    DOMAINS.map((domain) => {
+      const url = env[`${domain.toUpperCase()}_DATABASE_URL` as `${Uppercase<Domain>}_DATABASE_URL`] ?? env.DATABASE_URL;
+      return [domain, url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') }];
+    }),
+  ) as Record<Domain, DatabaseTarget>;
+  return new AppConfig(roles, env, databases, bus, queue, resolveJwtSecret(env, bus, dataDir));
+}
+
+/** Split shapes must share one secret; the embedded shape keeps a generated one in its data folder. */
+function resolveJwtSecret(env: Env, bus: BusTarget, dataDir: string): string {
+  if (env.JWT_SECRET) return env.JWT_SECRET;
+  if (bus.kind === 'nats') throw new ConfigError('JWT_SECRET (at least 32 characters) is required when services are split over NATS');
+  const file = join(dataDir, 'jwt-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

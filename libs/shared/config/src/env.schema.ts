@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url().optional())
+  .optional();
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** Every environment variable the platform reads, with its default. Nothing else reads `process.env`. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ROLES: z.string().optional(),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(3000, 0).pipe(z.number().max(65535)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalUrl,
+  CORE_DATABASE_URL: optionalUrl,
+  INTELLIGENCE_DATABASE_URL: optionalUrl,
+  INTEGRATION_DATABASE_URL: optionalUrl,
+  BILLING_DATABASE_URL: optionalUrl,
+  DATABASE_POOL_SIZE: int(20, 1),
+  DATABASE_MIGRATE_ON_START: bool(true),
+
+  NATS_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  /** Namespace of NATS subjects, JetStream streams and BullMQ queues: lets stacks share servers. */
+  NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/i)
+    .default('asq'),
+  RPC_TIMEOUT_MS: int(10_000, 1),
+
+  JWT_SECRET: z.string().min(32).optional(),
+  JWT_TTL_SECONDS: int(3600, 60),
+  BODY_LIMIT_BYTES: int(1_048_576, 1024),
+
+  WORKER_CONCURRENCY: int(100, 1),
+  /** How long a worker's claim on a job lasts without renewal: the bound on noticing a dead worker. */
+  JOB_LOCK_MS: int(10_000, 1000),
+  OUTBOX_POLL_MS: int(1000, 10),
+
+  DEFAULT_MODEL: z.string().default('offline'),
+  OFFLINE_LLM_LATENCY_MS: int(0),
+
+  PLAN_FREE_EXECUTIONS: int(100, 0),
+  PLAN_FREE_TOKENS: int(1_000_000, 0),
+  PLAN_PRO_EXECUTIONS: int(10_000, 0),
+  PLAN_PRO_TOKENS: int(100_000_000, 0),
+});
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { AGENT_ROLES } from './roles';
+
+/** Request schemas of the public API: validated at the edge, and the source of the OpenAPI spec. */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const uuidSchema = z.uuid({ message: 'must be a UUID' });
+
+export const idParamsSchema = z.object({ id: uuidSchema }).strict();
+export const memberParamsSchema = z.object({ id: uuidSchema, memberId: uuidSchema }).strict();
+
+export const listQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export const signupSchema = z
+  .object({
+    email: z.email().max(254).transform((email) => email.toLowerCase()),
+    password: z.string().min(8).max(200),
+    name: text(200),
+  })
+  .strict();
+export type SignupInput = z.infer<typeof signupSchema>;
+
+export const loginSchema = z
+  .object({
+    email: z.string().max(254).transform((email) => email.trim().toLowerCase()),
+    password: z.string().max(200),
+  })
+  .strict();
+export type LoginInput = z.infer<typeof loginSchema>;
+
+export const createApiKeySchema = z.object({ name: text(200) }).strict();
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+const toolName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a tool name (letters, digits, _ . : -)');
+
+const memberFields = {
+  role: z.enum(AGENT_ROLES),
+  name: text(200).optional(),
+  systemPrompt: z.string().max(20_000).optional(),
+  model: z.string().regex(/^[A-Za-z0-9_.:/@-]{1,200}$/, 'must be a model name such as "offline" or "openai:gpt-4o-mini"').optional(),
+  tools: z.array(toolName).max(50).optional(),
+};
+
+export const createMemberSchema = z.object(memberFields).strict();
+export type CreateMemberInput = z.infer<typeof createMemberSchema>;
+
+export const updateMemberSchema = z
+  .object({
+    role: memberFields.role.optional(),
+    name: memberFields.name,
+    systemPrompt: memberFields.systemPrompt,
+    model: memberFields.model,
+    tools: memberFields.tools,
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'at least one field is required' });
+export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
+
+export const SQUAD_STATUSES = ['active', 'paused', 'archived'] as const;
+export type SquadStatus = (typeof SQUAD_STATUSES)[number];
+
+export const createSquadSchema = z
+  .object({
+    name: text(200),
+    description: z.string().max(10_000).optional(),
+    members: z.array(createMemberSchema).max(20).default([]),
+  })
+  .strict();
+export type CreateSquadInput = z.infer<typeof createSquadSchema>;
+
+export const updateSquadSchema = z
+  .object({
+    name: text(200).optional(),
+    description: z.string().max(10_000).optional(),
+    status: z.enum(SQUAD_STATUSES).optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'at least one field is required' });
+export type UpdateSquadInput = z.infer<typeof updateSquadSchema>;
+
+export const submitTaskSchema = z
+  .object({
+    title: text(500),
+    description: z.string().trim().min(1).max(100_000),
+  })
+  .strict();
+export type SubmitTaskInput = z.infer<typeof submitTaskSchema>;
+
+export const idempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
+
+export const createIntegrationSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('github'), target: z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/, 'must be owner/repo'), secret: z.string().min(16).max(200) }).strict(),
+    z.object({ kind: z.literal('jira'), target: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'must be a Jira project key'), secret: z.string().min(16).max(200) }).strict(),
+  ]);
+export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;

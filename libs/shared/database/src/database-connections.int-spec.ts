@@ -1,0 +1,158 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { AppConfig, ConfigModule, DOMAINS, ROLES, envSchema, type DatabaseTarget, type Domain } from '@agent-squad/config';
+import { Client } from 'pg';
+import { DatabaseConnections } from './database-connections';
+import { DatabaseModule } from './database.module';
+import { openPglite } from './drivers/pglite';
+import { findPrismaDir } from './migrations/migration-files';
+import { type PrismaClientClass, type PrismaClientLike } from './prisma-client';
+
+const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** The slice of a generated client these tests use; the real clients are typed per domain. */
+interface AnyClient extends PrismaClientLike {
+  $queryRaw<T>(query: TemplateStringsArray, ...values: unknown[]): Promise<T>;
+  $transaction<R>(work: (tx: AnyClient) => Promise<R>): Promise<R>;
+}
+type Delegate = { create(args: { data: object }): Promise<object>; findMany(): Promise<object[]> };
+const delegate = (client: AnyClient, model: string) => (client as unknown as Record<string, Delegate>)[model]!;
+
+// Loaded by path: a shared lib may not depend on domain libs, but must work with their clients.
+const clientClass = (domain: Domain) =>
+  jest.requireActual<{ PrismaClient: PrismaClientClass<AnyClient> }>(join(findPrismaDir(domain), '..', 'libs', 'domains', domain, 'src', 'generated', 'prisma', 'client')).PrismaClient;
+
+const SAMPLES: Record<Domain, { model: string; data: object }> = {
+  core: { model: 'user', data: { email: 'ada@example.com', name: 'Ada', passwordHash: 'hash' } },
+  intelligence: { model: 'llmCall', data: { provider: 'offline', model: 'offline', offline: true, promptTokens: 1, completionTokens: 2, latencyMs: 3 } },
+  integration: { model: 'integration', data: { ownerId: randomUUID(), squadId: randomUUID(), kind: 'github', target: 'acme/app', secret: 'secret' } },
+  billing: { model: 'account', data: { userId: randomUUID(), plan: 'pro' } },
+};
+
+const config = (databases: Record<Domain, DatabaseTarget>, env: Record<string, string> = {}) =>
+  new AppConfig([...ROLES], envSchema.parse({ DATABASE_POOL_SIZE: '4', ...env }), databases, { kind: 'local' }, { kind: 'inline' }, 'x'.repeat(32));
+
+/** A Nest module wired as the domain libs wire theirs: one token per domain, bound by a factory. */
+async function startModule(appConfig: AppConfig): Promise<TestingModule> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [ConfigModule.forRoot(appConfig), DatabaseModule.forRoot()],
+    providers: DOMAINS.map((domain) => ({ provide: `${domain}Db`, useFactory: (db: DatabaseConnections) => db.client(domain, clientClass(domain)), inject: [DatabaseConnections] })),
+  }).compile();
+  return moduleRef.init();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(sql).finally(() => admin.end());
+}
+
+describe.each([
+  ['PGlite', () => mkdtempSync(join(tmpdir(), 'asq-db-'))],
+  ['PostgreSQL', () => `asq_test_${randomBytes(6).toString('hex')}`],
+])('DatabaseConnections on %s', (shape, makeName) => {
+  let first: string;
+  let second: string;
+  let moduleRef: TestingModule | undefined;
+  const target = (name: string): DatabaseTarget =>
+    shape === 'PGlite' ? { kind: 'pglite', dataDir: name } : { kind: 'postgres', url: Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString() };
+
+  beforeAll(async () => {
+    first = makeName();
+    // Billing on a second database on PostgreSQL: one pool per URL, each database created when missing.
+    second = shape === 'PGlite' ? first : makeName();
+    const started = Date.now();
+    moduleRef = await startModule(config({ core: target(first), intelligence: target(first), integration: target(first), billing: target(second) }));
+    console.info(`${shape}: created, migrated and connected four domains in ${Date.now() - started} ms`);
+  });
+  afterAll(async () => {
+    await moduleRef?.close();
+    if (shape === 'PGlite') rmSync(first, { recursive: true, force: true });
+    else for (const name of [first, second]) await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+
+  it("binds every domain's generated client; each creates and reads a row", async () => {
+    for (const domain of DOMAINS) {
+      const { model, data } = SAMPLES[domain];
+      const client = moduleRef!.get<AnyClient>(`${domain}Db`);
+      await delegate(client, model).create({ data });
+      expect(await delegate(client, model).findMany()).toEqual([expect.objectContaining(data)]);
+    }
+  });
+
+  it('hands out one client per domain', async () => {
+    const connections = moduleRef!.get(DatabaseConnections);
+    expect(await connections.client('core', clientClass('core'))).toBe(moduleRef!.get('coreDb'));
+  });
+
+  it('answers readiness pings', async () => {
+    const connections = moduleRef!.get(DatabaseConnections);
+    await Promise.all(DOMAINS.map((domain) => connections.ping(domain)));
+  });
+
+  it('runs raw SQL Prisma cannot express, such as FOR UPDATE SKIP LOCKED, with bound parameters', async () => {
+    const core = moduleRef!.get<AnyClient>('coreDb');
+    const rows = await core.$transaction((tx) => tx.$queryRaw<{ email: string }[]>`SELECT email FROM core.users WHERE name = ${'Ada'} LIMIT ${1} FOR UPDATE SKIP LOCKED`);
+    expect(rows).toEqual([{ email: 'ada@example.com' }]);
+  });
+
+  it('closes every connection at shutdown, leaving the data behind', async () => {
+    await moduleRef!.close();
+    moduleRef = undefined;
+    if (shape === 'PGlite') {
+      const db = await openPglite(first);
+      const rows = await db.query('SELECT plan FROM billing.accounts').finally(() => db.close());
+      expect(rows.rows).toEqual([{ plan: 'pro' }]);
+    } else {
+      const admin = new Client({ connectionString: SERVER });
+      await admin.connect();
+      const rows = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1)', [[first, second]]).finally(() => admin.end());
+      expect(rows.rows).toEqual([{ n: 0 }]);
+    }
+  });
+});
+
+describe('DatabaseConnections specifics', () => {
+  it('on PostgreSQL, SKIP LOCKED passes over a row another transaction holds', async () => {
+    const name = `asq_test_${randomBytes(6).toString('hex')}`;
+    const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+    const connections = new DatabaseConnections(config({ core: { kind: 'postgres', url }, intelligence: { kind: 'postgres', url }, integration: { kind: 'postgres', url }, billing: { kind: 'postgres', url } }));
+    try {
+      const core = await connections.client('core', clientClass('core'));
+      await delegate(core, 'user').create({ data: SAMPLES.core.data });
+      const claim = () => core.$queryRaw<{ email: string }[]>`SELECT email FROM core.users FOR UPDATE SKIP LOCKED`;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const holder = core.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT email FROM core.users FOR UPDATE`;
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await claim()).toEqual([]);
+      release();
+      await holder;
+      expect(await claim()).toEqual([{ email: 'ada@example.com' }]);
+    } finally {
+      await connections.onApplicationShutdown();
+      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+
+  it('does not migrate when DATABASE_MIGRATE_ON_START is false', async () => {
+    const name = `asq_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE "${name}"`);
+    const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+    const target: DatabaseTarget = { kind: 'postgres', url };
+    const connections = new DatabaseConnections(config({ core: target, intelligence: target, integration: target, billing: target }, { DATABASE_MIGRATE_ON_START: 'false' }));
+    try {
+      const core = await connections.client('core', clientClass('core'));
+      expect(await core.$queryRaw`SELECT to_regclass('core._migrations')::text AS t`).toEqual([{ t: null }]);
+    } finally {
+      await connections.onApplicationShutdown();
+      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+});

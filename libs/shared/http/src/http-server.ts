@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Metrics } from '@agent-squad/observability';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ProblemFilter } from './problem.filter';
+
+export interface HttpServerOptions {
+  bodyLimit: number;
+  logger: LoggerService;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Nest on Fastify with the platform's HTTP conventions (problem+json, request ids, metrics). */
+export async function createHttpApp(rootModule: unknown, options: HttpServerOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit,
+    trustProxy: true,
+    return503OnClosing: true,
+    requestIdHeader: false,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, { logger: options.logger, bufferLogs: true, bodyParser: false, abortOnError: false });
+  configureFastify(app.getHttpAdapter().getInstance());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+function configureFastify(fastify: FastifyInstance): void {
+  // JSON only: a text/plain body is refused with 415 rather than reaching validation as a string.
+  fastify.removeContentTypeParser('text/plain');
+  // Bodiless POSTs (cancel, re-run) may still carry a JSON content type.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    void parseJson(request, body as string, done);
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+}
+
+/** Request duration and count per route template, and open connections. */
+export function instrumentHttp(app: INestApplication, metrics: Metrics): void {
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    metrics.httpRequests.inc(labels);
+  });
+  fastify.server.on('connection', (socket) => {
+    metrics.activeConnections.inc();
+    socket.once('close', () => metrics.activeConnections.dec());
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * The one messaging API of the platform: RPC between domains, live broadcast and durable events.
+ * `LocalBus` serves the embedded shape (one process), `NatsBus` the split shapes.
+ *
+ * We deliberately do not use @nestjs/microservices' NATS transport: it has no in-process
+ * short-circuit for domains that share a process, and no durable (JetStream) consumers.
+ */
+import type { DurableEvent, DurableEventContract, ServiceContract } from '@agent-squad/contracts';
+
+export interface LiveSubscription {
+  unsubscribe(): void;
+  /** Resolves once the subscription is active everywhere (NATS: the server has it), so nothing published afterwards is missed. */
+  ready(): Promise<void>;
+}
+
+/** Receives a live message and its subject (without the namespace). Errors are logged, never propagated. */
+export type LiveHandler<T> = (data: T, subject: string) => void | Promise<void>;
+
+/** Resolves once the event is handled (then it is acknowledged); a throw means "deliver again later". */
+export type DurableHandler<T> = (event: DurableEvent<T>) => Promise<void>;
+
+export abstract class Bus {
+  /** Answers the contract's methods with `impl`, in this process and (NatsBus) for every other process. */
+  abstract serve<T>(contract: ServiceContract<T>, impl: T): Promise<void>;
+
+  /** A typed client; each call goes to this process's `impl` if served here, else over the wire. */
+  abstract client<T>(contract: ServiceContract<T>): T;
+
+  /** Best-effort broadcast to every subscriber in every process. */
+  abstract publish(subject: string, data: unknown): void;
+
+  /** Subscribes with NATS wildcard semantics: `*` is one token, `>` one or more trailing tokens. */
+  abstract subscribe<T = unknown>(subject: string, handler: LiveHandler<T>): LiveSubscription;
+
+  /** Resolves once the event is durably accepted; re-publishing the same event id is harmless. */
+  abstract publishDurable<T>(contract: DurableEventContract<T>, event: DurableEvent<T>): Promise<void>;
+
+  /** At-least-once delivery to one of the processes sharing `consumerName`; retried with backoff until handled. */
+  abstract consumeDurable<T>(contract: DurableEventContract<T>, consumerName: string, handler: DurableHandler<T>): Promise<void>;
+
+  /** Throws when the bus cannot reach its broker. */
+  abstract health(): Promise<void>;
+
+  /** Stops consuming, lets running handlers finish, then disconnects. */
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,109 @@
+import type { Logger } from '@nestjs/common';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { nanos, RequestError } from '@nats-io/nats-core';
+import type { DurableEvent } from '@agent-squad/contracts';
+import type { DurableHandler } from '../bus';
+import { ACK_WAIT_MS, DURABLE_CONCURRENCY, DurableConsumer } from './durable-consumer';
+import type { NatsNames } from './nats-names';
+
+/** A consumer that was down up to this long still gets every event. */
+const RETENTION_MS = 7 * 24 * 3_600_000;
+/** A re-publish of the same event id within this window is stored once. */
+const DUPLICATE_WINDOW_MS = 3_600_000;
+
+/** Durable events on JetStream: one stream per namespace, one durable pull consumer per consumer name. */
+export class NatsDurable {
+  private stream?: Promise<void>;
+  private readonly consumers: DurableConsumer[] = [];
+
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly names: NatsNames,
+    private readonly logger: Logger,
+  ) {}
+
+  async publish(event: DurableEvent<unknown>): Promise<void> {
+    await this.ensureStream();
+    try {
+      await this.js.publish(this.names.event(event.subject), JSON.stringify(event), { msgID: event.id });
+    } catch (error) {
+      // No stream answers: it was deleted under us, so create it again on the next try.
+      if (error instanceof RequestError && error.isNoResponders()) this.stream = undefined;
+      throw error;
+    }
+  }
+
+  async consume(subject: string, consumerName: string, handler: DurableHandler<unknown>): Promise<void> {
+    await this.ensureStream();
+    await this.ensureConsumer(subject, consumerName);
+    const consumer = await this.js.consumers.get(this.names.eventStream, consumerName);
+    const messages = await consumer.consume({ max_messages: DURABLE_CONCURRENCY });
+    this.consumers.push(new DurableConsumer(consumerName, messages, handler, this.logger));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+
+  private ensureStream(): Promise<void> {
+    this.stream ??= this.createStream().catch((error: unknown) => {
+      this.stream = undefined;
+      throw error;
+    });
+    return this.stream;
+  }
+
+  private async createStream(): Promise<void> {
+    const name = this.names.eventStream;
+    if (await exists(this.jsm.streams.info(name), JetStreamApiCodes.StreamNotFound)) return;
+    // Adding an identical stream is idempotent on the server, so racing processes are fine.
+    await this.jsm.streams.add({
+      name,
+      subjects: [this.names.eventSubjects],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      max_age: nanos(RETENTION_MS),
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    });
+  }
+
+  private async ensureConsumer(subject: string, consumerName: string): Promise<void> {
+    const stream = this.names.eventStream;
+    const filter = this.names.event(subject);
+    const existing = await exists(this.jsm.consumers.info(stream, consumerName), JetStreamApiCodes.ConsumerNotFound);
+    if (existing) {
+      if (existing.config.filter_subject !== filter) {
+        throw new Error(`Durable consumer ${consumerName} already consumes ${existing.config.filter_subject}: use one consumer name per event`);
+      }
+      return;
+    }
+    await this.jsm.consumers.add(stream, {
+      durable_name: consumerName,
+      filter_subject: filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(ACK_WAIT_MS),
+      max_deliver: -1,
+    });
+  }
+}
+
+/** The resource's info, or undefined when the server answers with `notFound`. */
+async function exists<T>(info: Promise<T>, notFound: number): Promise<T | undefined> {
+  try {
+    return await info;
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === notFound) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Logger } from '@nestjs/common';
+import type { ServiceContract } from '@agent-squad/contracts';
+import { toAppError } from './rpc-errors';
+
+type Method = (request: unknown) => Promise<unknown>;
+
+/**
+ * The services this process serves: RPC's direct-call half, shared by both buses. A call is a
+ * plain method call (no serialization); only its errors are normalised as they would be over NATS.
+ */
+export class LocalServices {
+  private readonly services = new Map<string, object>();
+
+  constructor(private readonly logger: Logger) {}
+
+  register<T>(contract: ServiceContract<T>, impl: T): void {
+    if (this.services.has(contract.name)) throw new Error(`Service ${contract.name} is already served by this process`);
+    const missing = contract.methods.filter((method) => typeof impl[method] !== 'function');
+    if (missing.length > 0) throw new Error(`Service ${contract.name}: the implementation lacks ${missing.join(', ')}`);
+    this.services.set(contract.name, impl as object);
+  }
+
+  find(service: string): object | undefined {
+    return this.services.get(service);
+  }
+
+  async invoke(impl: object, service: string, method: string, request: unknown): Promise<unknown> {
+    const fn = (impl as Record<string, Method>)[method];
+    try {
+      return await fn.call(impl, request);
+    } catch (error) {
+      throw toAppError(error, `${service}.${method}`, this.logger);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import type { Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from '@agent-squad/contracts';
+
+/** An error that is not an AppError is a bug or an outage: callers get a generic `internal`, the log gets the real one. */
+export function toAppError(error: unknown, where: string, logger: Logger): AppError {
+  if (error instanceof AppError) return error;
+  logger.error(`${where} failed: ${describe(error)}`, error instanceof Error ? error.stack : undefined);
+  return new AppError(ErrorCode.Internal, 'Internal error');
+}
+
+export function unavailable(service: string, reason: string): AppError {
+  return new AppError(ErrorCode.Unavailable, `Service ${service} is unavailable: ${reason}`);
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker, type Job as BullJob } from 'bullmq';
+import { JobQueue, type AddOptions, type JobHandler, type ProcessOptions, type QueueCounts } from '../job-queue';
+import { assertAddOptions, DEFAULT_RETRY, FAILED_KEPT, type RetryPolicy } from '../job-policy';
+import type { QueueContract } from '../queue-contract';
+import { RedisConnections } from './redis-connections';
+
+export interface BullMqQueueOptions {
+  url: string;
+  /** Prefix of every Redis key: the namespace, so stacks and test runs can share one Redis. */
+  prefix: string;
+  /** How long a worker's claim on a job lasts unrenewed: a dead worker's job runs elsewhere within about twice this. */
+  lockMs: number;
+  /** Default jobs at once per queue and process. */
+  concurrency: number;
+  retry?: RetryPolicy;
+}
+
+/**
+ * Stalls a job may go through (its worker died) before it is failed: high, because crashes are
+ * not the job's fault, yet finite, so a job that kills every worker it lands on ends `failed`.
+ */
+const MAX_STALLS = 20;
+
+/** The job queue of the split shapes, on BullMQ and Redis. */
+export class BullMqQueue extends JobQueue {
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private closing?: Promise<void>;
+
+  private constructor(
+    private readonly redis: RedisConnections,
+    private readonly options: BullMqQueueOptions,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  /** Connects first, so a missing Redis fails the boot with a clear message. */
+  static async connect(options: BullMqQueueOptions): Promise<BullMqQueue> {
+    const logger = new Logger(BullMqQueue.name);
+    return new BullMqQueue(await RedisConnections.open(options.url, logger), options, logger);
+  }
+
+  override async add<T>(contract: QueueContract<T>, data: T, options: AddOptions = {}): Promise<void> {
+    assertAddOptions(options);
+    const queue = this.queue(contract.name);
+    // A failed job is kept for inspection, but its id must not block a deliberate re-add.
+    if (options.jobId && (await queue.getJobState(options.jobId)) === 'failed') await queue.remove(options.jobId);
+    const retry = this.options.retry ?? DEFAULT_RETRY;
+    await queue.add(contract.name, data, {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      priority: options.priority,
+      attempts: options.attempts ?? retry.attempts,
+      backoff: { type: 'exponential', delay: retry.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: { count: FAILED_KEPT },
+    });
+  }
+
+  override process<T>(contract: QueueContract<T>, handler: JobHandler<T>, options: ProcessOptions = {}): void {
+    if (this.closing) throw new Error(`Queue ${contract.name} is closed`);
+    const { lockMs, prefix } = this.options;
+    const worker = new Worker<T>(contract.name, (job: BullJob<T>) => handler({ id: job.id ?? '', data: job.data, attempt: job.attemptsMade + 1 }), {
+      connection: this.redis.worker,
+      prefix,
+      concurrency: options.concurrency ?? this.options.concurrency,
+      lockDuration: lockMs,
+      // Lock expiry plus at most one check interval: a dead worker's job is back in line within 1.5 × lockMs.
+      stalledInterval: Math.max(500, Math.round(lockMs / 2)),
+      maxStalledCount: MAX_STALLS,
+    });
+    worker.on('failed', (job, error) => {
+      const where = `job ${contract.name}/${job?.id ?? '?'}`;
+      if (job && job.attemptsMade < (job.opts.attempts ?? 1)) this.logger.warn(`${where} failed (attempt ${job.attemptsMade}), will retry: ${error.message}`);
+      else this.logger.error(`${where} failed for good: ${error.message}`);
+    });
+    worker.on('error', (error) => this.logger.error(`worker for ${contract.name}: ${error.message}`));
+    this.workers.push(worker);
+  }
+
+  override async counts<T>(contract: QueueContract<T>): Promise<QueueCounts> {
+    const counts = await this.queue(contract.name).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+    return { waiting: counts['waiting'] + counts['prioritized'], active: counts['active'], delayed: counts['delayed'], failed: counts['failed'] };
+  }
+
+  override close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    // Workers first: they stop taking jobs and wait for the running ones.
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await this.redis.close();
+  }
+
+  private queue(name: string): Queue {
+    if (this.closing) throw new Error(`Queue ${name} is closed`);
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis.producer, prefix: this.options.prefix });
+      queue.on('error', (error) => this.logger.error(`queue ${name}: ${error.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EXECUTION_FINISHED, type ExecutionStatus } from '@agent-squad/contracts';
+import { Metrics } from '@agent-squad/observability';
+import type { Counter } from 'prom-client';
 import { CoreDb } from '../core-db';
 import { Outbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -18,12 +20,17 @@ export interface Outcome {
  */
 @Injectable()
 export class ExecutionFinisher {
+  private readonly finished: Counter<'status'>;
+
   constructor(
     private readonly db: CoreDb,
     private readonly eventLog: ExecutionEventLog,
     private readonly outbox: Outbox,
     private readonly relay: OutboxRelay,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.finished = metrics.counter('executions_finished_total', 'Executions ended by this process, by final status', ['status']);
+  }
 
   /** True when this call ended the execution; false when it was no longer in `from`. */
   async finish(executionId: string, from: 'queued' | 'running', outcome: Outcome): Promise<boolean> {
@@ -55,6 +62,7 @@ export class ExecutionFinisher {
       ]);
     });
     if (!events) return false;
+    this.finished.inc({ status: outcome.status });
     this.eventLog.publish(events);
     this.relay.kick();
     return true;

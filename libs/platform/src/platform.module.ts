@@ -10,6 +10,7 @@ import { IntelligenceModule } from '@agent-squad/intelligence';
 import { MessagingModule } from '@agent-squad/messaging';
 import { ObservabilityModule } from '@agent-squad/observability';
 import { QueueModule } from '@agent-squad/queue';
+import { InfrastructureHealth } from './infrastructure-health';
 
 /** The root module of a process: shared infrastructure, plus the modules its roles call for. */
 @Module({})
@@ -25,6 +26,7 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), MessagingModule.forRoot(), ObservabilityModule, QueueModule.forRoot(), ...hosted],
       controllers: [OpsController],
+      providers: [InfrastructureHealth],
     };
   }
 }

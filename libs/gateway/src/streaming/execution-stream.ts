@@ -84,7 +84,11 @@ export class ExecutionStream {
       writer.end();
     }
     writer.onClose(finish);
-    schedule(catchUp);
+    // Replay only once the subscription is live, so nothing published in between is missed.
+    schedule(async () => {
+      await subscription.ready();
+      await catchUp();
+    });
     await work;
   }
 }

@@ -44,6 +44,9 @@ export abstract class JobQueue {
 
   abstract counts<T>(queue: QueueContract<T>): Promise<QueueCounts>;
 
+  /** Resolves when the queue's store answers (readiness). */
+  abstract health(): Promise<void>;
+
   /** Stops taking jobs and waits for the running ones to finish. */
   abstract close(): Promise<void>;
 }

@@ -1,17 +1,19 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@agent-squad/config';
-import { REDIS_URL } from './testing/redis-test-kit';
+import { deleteKeys, randomPrefix, REDIS_URL } from './testing/redis-test-kit';
 import { BullMqQueue, defineQueue, JobQueue, QueueModule } from './index';
 
+const namespace = randomPrefix();
 const configFor = (redisUrl: string) =>
   loadConfig(
-    { NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: redisUrl, NAMESPACE: `t${Date.now()}`, JWT_SECRET: 'x'.repeat(32), ROLES: 'worker', JOB_LOCK_MS: '1000' },
+    { NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: redisUrl, NAMESPACE: namespace, JWT_SECRET: 'x'.repeat(32), ROLES: 'worker', JOB_LOCK_MS: '1000' },
     ['worker'],
   );
 
 describe('QueueModule (split)', () => {
   beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => deleteKeys(namespace));
 
   it('connects a BullMqQueue at boot and closes it on shutdown', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(configFor(REDIS_URL)), QueueModule.forRoot()] }).compile();

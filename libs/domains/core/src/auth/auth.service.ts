@@ -18,7 +18,7 @@ import { CoreDb } from '../core-db';
 import { idCursor } from '../shared/cursor';
 import { toApiKeySummary, toUser } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
-import { isUniqueViolation } from '../shared/unique-violation';
+import { isUniqueViolation } from '@agent-squad/database';
 import { generateApiKey, hashApiKey } from './api-key';
 import { hashPassword, verifyPassword } from './password-hasher';
 

@@ -17,7 +17,7 @@ import { CoreDb } from '../core-db';
 import { idCursor } from '../shared/cursor';
 import { toMember, toSquad } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
-import { isUniqueViolation } from '../shared/unique-violation';
+import { isUniqueViolation } from '@agent-squad/database';
 import { memberData } from './member-defaults';
 
 const withMembers = { members: { orderBy: { position: 'asc' } } } as const;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CoreDb, type Prisma } from '../core-db';
-import { isUniqueViolation } from '../shared/unique-violation';
+import { isUniqueViolation } from '@agent-squad/database';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 

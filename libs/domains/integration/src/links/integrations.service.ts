@@ -8,9 +8,8 @@ import {
   type McpServerInfo,
   type Owned,
 } from '@agent-squad/contracts';
+import { isUniqueViolation } from '@agent-squad/database';
 import { IntegrationDb } from '../integration-db';
-
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 'P2002';
 
 /** Links squads to GitHub repositories and Jira projects; lists the operator's MCP servers. */
 @Injectable()

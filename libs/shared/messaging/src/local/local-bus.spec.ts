@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AppError, defineDurableEvent, type DurableEvent } from '@agent-squad/contracts';
-import { collector, ECHO_SERVICE, EchoService } from '../testing/echo.service';
+import { collector } from '@agent-squad/testing';
+import { ECHO_SERVICE, EchoService } from '../testing/echo.service';
 import { LocalBus } from './local-bus';
 
 const ORDER_PLACED = defineDurableEvent<{ orderId: string }>('order.placed');

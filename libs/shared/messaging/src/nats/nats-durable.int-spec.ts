@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { defineDurableEvent, type DurableEvent } from '@agent-squad/contracts';
-import { collector, deferred } from '../testing/echo.service';
+import { collector, deferred } from '@agent-squad/testing';
 import { NatsTestStack } from '../testing/nats-test-kit';
 
 type Order = { orderId: string };

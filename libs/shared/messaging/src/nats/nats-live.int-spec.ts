@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { collector } from '../testing/echo.service';
+import { collector } from '@agent-squad/testing';
 import { NatsTestStack } from '../testing/nats-test-kit';
 
 describe('NatsBus live messages', () => {

@@ -1,4 +1,5 @@
 import { AppError, defineService } from '@agent-squad/contracts';
+import { deferred, type Deferred } from '@agent-squad/testing';
 
 /** A tiny service for the bus tests: answers, fails on demand, and can be held until released. */
 export abstract class EchoApi {
@@ -47,29 +48,4 @@ export class EchoService extends EchoApi {
     this.held.set(key, entry);
     return entry;
   }
-}
-
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-}
-
-export function deferred<T>(): Deferred<T> {
-  let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
-
-/** Resolves with the next `count` values passed to the returned `push`. */
-export function collector<T>(count: number): { push: (value: T) => void; done: Promise<T[]> } {
-  const values: T[] = [];
-  let finish: (values: T[]) => void = () => undefined;
-  const done = new Promise<T[]>((resolve) => (finish = resolve));
-  return {
-    push: (value) => {
-      values.push(value);
-      if (values.length === count) finish(values);
-    },
-    done,
-  };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = process.env['NATS_SERVER_BIN'] ?? 'nats-server';
+const BIN = process.env.NATS_SERVER_BIN ?? 'nats-server';
 
 /** A private nats-server on a free port, for tests that must take the server away. */
 export class NatsServerProcess {

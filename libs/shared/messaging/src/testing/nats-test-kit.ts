@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { NatsBus, type NatsBusOptions } from '../nats/nats-bus';
 import { NatsNames } from '../nats/nats-names';
 
-export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** A namespace of its own per test file, so parallel runs never see each other's messages. */
 export function randomNamespace(): string {

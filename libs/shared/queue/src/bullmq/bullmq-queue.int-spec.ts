@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { Job } from '../job-queue';
 import { defineQueue } from '../queue-contract';
-import { collector, deferred } from '../testing/deferred';
+import { collector, deferred } from '@agent-squad/testing';
 import { REDIS_URL, RedisTestStack } from '../testing/redis-test-kit';
 import { kill, spawnTs, waitForLine } from '../testing/spawn-ts';
 import { BullMqQueue } from './bullmq-queue';

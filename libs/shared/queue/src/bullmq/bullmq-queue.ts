@@ -59,6 +59,10 @@ export class BullMqQueue extends JobQueue {
     });
   }
 
+  override async health(): Promise<void> {
+    await this.redis.producer.ping();
+  }
+
   override process<T>(contract: QueueContract<T>, handler: JobHandler<T>, options: ProcessOptions = {}): void {
     if (this.closing) throw new Error(`Queue ${contract.name} is closed`);
     const { lockMs, prefix } = this.options;

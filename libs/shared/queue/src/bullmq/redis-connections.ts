@@ -17,14 +17,20 @@ export class RedisConnections {
     try {
       return new RedisConnections(producer, await open(url, { maxRetriesPerRequest: null }, logger));
     } catch (error) {
-      await producer.quit();
+      await end(producer);
       throw error;
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.producer.quit(), this.worker.quit()]);
+    await Promise.all([end(this.producer), end(this.worker)]);
   }
+}
+
+/** QUIT lets pending replies arrive; while Redis is away it would wait for a reconnect, so just drop the socket then. */
+async function end(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') await redis.quit();
+  else redis.disconnect();
 }
 
 async function open(url: string, options: RedisOptions, logger: Logger): Promise<Redis> {

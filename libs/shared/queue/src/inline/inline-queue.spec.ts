@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Job } from '../job-queue';
 import { defineQueue } from '../queue-contract';
-import { collector, deferred } from '../testing/deferred';
+import { collector, deferred } from '@agent-squad/testing';
 import { InlineQueue } from './inline-queue';
 
 const WORK = defineQueue<{ n: number }>('work');

@@ -34,6 +34,9 @@ export class InlineQueue extends JobQueue {
     return this.lane(queue.name).counts();
   }
 
+  /** In process: healthy while the process runs. */
+  override async health(): Promise<void> {}
+
   override async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.lanes.values()].map((lane) => lane.close()));

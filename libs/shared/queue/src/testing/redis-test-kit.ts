@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { BullMqQueue, type BullMqQueueOptions } from '../bullmq/bullmq-queue';
 
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Queues of one test on a prefix of their own; `dispose` closes them and deletes every key under it. */
 export class RedisTestStack {
-  readonly prefix = `t${randomBytes(5).toString('hex')}`;
+  readonly prefix = randomPrefix();
   private readonly queues: BullMqQueue[] = [];
 
   constructor(private readonly defaults: Partial<BullMqQueueOptions> = {}) {}
@@ -19,16 +19,25 @@ export class RedisTestStack {
 
   async dispose(): Promise<void> {
     await Promise.all(this.queues.map((queue) => queue.close()));
-    const redis = new Redis(REDIS_URL);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 1000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      await redis.quit();
-    }
+    await deleteKeys(this.prefix);
+  }
+}
+
+export function randomPrefix(): string {
+  return `t${randomBytes(5).toString('hex')}`;
+}
+
+/** Deletes every key under a test's prefix. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
   }
 }

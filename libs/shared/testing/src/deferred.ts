@@ -1,3 +1,4 @@
+/** Promise plumbing for tests that await events instead of sleeping. */
 export interface Deferred<T> {
   promise: Promise<T>;
   resolve: (value: T) => void;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Squad } from '@agent-squad/contracts';
 import { type Method, type SendOptions } from '../support/http';
 import { expectProblem } from '../support/problem';
@@ -25,6 +26,7 @@ interface JsonEndpoint {
 }
 
 const signupEmail = uniqueEmail('refused');
+const refusedRepo = `acme/refused-${randomUUID()}`;
 const password = 'a fine password';
 
 const endpoints: JsonEndpoint[] = [
@@ -68,6 +70,12 @@ const endpoints: JsonEndpoint[] = [
   {
     name: 'POST /v1/squads/:id/tasks', method: 'POST', path: (f) => `/v1/squads/${f.squad.id}/tasks`,
     valid: { title: 'Task', description: 'Do it' }, missing: [{ title: 'Task' }, 'description'], wrongType: [{ title: 1, description: 'Do it' }, 'title'],
+  },
+  {
+    name: 'POST /v1/squads/:id/integrations', method: 'POST', path: (f) => `/v1/squads/${f.squad.id}/integrations`,
+    valid: { kind: 'github', target: refusedRepo, secret: 'a-webhook-secret-of-length' },
+    missing: [{ kind: 'github', target: refusedRepo }, 'secret'],
+    wrongType: [{ kind: 'github', target: 42, secret: 'a-webhook-secret-of-length' }, 'target'],
   },
 ];
 

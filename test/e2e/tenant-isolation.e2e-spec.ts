@@ -58,6 +58,7 @@ const attempts: [string, Attempt][] = [
   ['GET /v1/executions/:id/events', (bob, w) => bob.get(`/v1/executions/${w.execution.id}/events`, { headers: { accept: 'text/event-stream' } })],
   ['POST /v1/executions/:id/cancel', (bob, w) => bob.post(`/v1/executions/${w.execution.id}/cancel`)],
   ['DELETE /v1/api-keys/:id', (bob, w) => bob.delete(`/v1/api-keys/${w.key.id}`)],
+  ['POST /v1/squads/:id/integrations', (bob, w) => bob.post(`/v1/squads/${w.squad.id}/integrations`, { kind: 'github', target: `bob/hijack-${w.squad.id}`, secret: 'a-webhook-secret-of-length' })],
 ];
 
 describe('tenant isolation', () => {

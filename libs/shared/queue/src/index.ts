@@ -1,6 +1,11 @@
 export * from './bullmq/bullmq-queue';
 export * from './inline/inline-queue';
+export * from './job-observer';
 export { DEFAULT_RETRY, type RetryPolicy } from './job-policy';
 export * from './job-queue';
+export * from './metrics/queue-stats';
 export * from './queue-contract';
 export * from './queue.module';
+export * from './queues';
+export * from './schedule/clock';
+export * from './schedule/periodic';

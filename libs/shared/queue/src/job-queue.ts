@@ -31,6 +31,19 @@ export interface QueueCounts {
   failed: number;
 }
 
+/** A job that failed its last attempt, kept for inspection (the newest `FAILED_KEPT` per queue). */
+export interface FailedJob<T> {
+  id: string;
+  data: T;
+  /** The last attempt's error message. */
+  error: string;
+  attempts: number;
+  failedAt: Date;
+}
+
+/** The payload of a scheduled job: none, the period is the job. */
+export type Scheduled = Record<string, never>;
+
 /**
  * Background jobs. The database, not the queue, is the source of truth: a job only names its
  * work, a lost job is re-added by a reconciler, so the API stays small. `BullMqQueue` runs it on
@@ -43,6 +56,19 @@ export abstract class JobQueue {
   abstract process<T>(queue: QueueContract<T>, handler: JobHandler<T>, options?: ProcessOptions): void;
 
   abstract counts<T>(queue: QueueContract<T>): Promise<QueueCounts>;
+
+  /** When the job that has waited longest became due (epoch ms), or null when none waits. */
+  abstract oldestWaiting<T>(queue: QueueContract<T>): Promise<number | null>;
+
+  /** The queue's failed jobs, newest first. */
+  abstract failedJobs<T>(queue: QueueContract<T>, limit: number): Promise<FailedJob<T>[]>;
+
+  /**
+   * Adds a job to `queue` once per period, at every multiple of `everyMs` since the epoch (UTC),
+   * starting with the next one: exactly one run per period however many replicas schedule it.
+   * Whoever calls `process` on the queue runs it, with the usual retries.
+   */
+  abstract schedule(queue: QueueContract<Scheduled>, everyMs: number): Promise<void>;
 
   /** Resolves when the queue's store answers (readiness). */
   abstract health(): Promise<void>;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@agent-squad/config';
+import { ObservabilityModule } from '@agent-squad/observability';
 import { deleteKeys, randomPrefix, REDIS_URL } from './testing/redis-test-kit';
 import { BullMqQueue, defineQueue, JobQueue, QueueModule } from './index';
 
@@ -16,7 +17,7 @@ describe('QueueModule (split)', () => {
   afterAll(() => deleteKeys(namespace));
 
   it('connects a BullMqQueue at boot and closes it on shutdown', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(configFor(REDIS_URL)), QueueModule.forRoot()] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(configFor(REDIS_URL)), ObservabilityModule, QueueModule.forRoot()] }).compile();
     const queue = moduleRef.get(JobQueue);
     expect(queue).toBeInstanceOf(BullMqQueue);
     const probe = defineQueue<null>('probe');
@@ -26,7 +27,7 @@ describe('QueueModule (split)', () => {
   });
 
   it('fails the boot clearly when Redis is down', async () => {
-    const boot = Test.createTestingModule({ imports: [ConfigModule.forRoot(configFor('redis://127.0.0.1:1')), QueueModule.forRoot()] }).compile();
+    const boot = Test.createTestingModule({ imports: [ConfigModule.forRoot(configFor('redis://127.0.0.1:1')), ObservabilityModule, QueueModule.forRoot()] }).compile();
     await expect(boot).rejects.toThrow('Cannot connect to Redis at redis://127.0.0.1:1');
   });
 });

@@ -3,15 +3,19 @@ import { AppConfig } from '@agent-squad/config';
 import { BullMqQueue } from './bullmq/bullmq-queue';
 import { InlineQueue } from './inline/inline-queue';
 import { JobQueue } from './job-queue';
+import { JobMetrics } from './metrics/job-metrics';
+import { QueueDepthMetrics } from './metrics/queue-depth-metrics';
+import { QueueStats } from './metrics/queue-stats';
+import { Clock, SystemClock } from './schedule/clock';
 
 /** Picks the driver for this shape; BullMQ connects at boot, so a missing Redis fails the start clearly. */
-export async function createJobQueue(config: AppConfig): Promise<JobQueue> {
+export async function createJobQueue(config: AppConfig, observer: JobMetrics, clock: Clock): Promise<JobQueue> {
   const { env } = config;
   switch (config.queue.kind) {
     case 'inline':
-      return new InlineQueue({ concurrency: env.WORKER_CONCURRENCY });
+      return new InlineQueue({ concurrency: env.WORKER_CONCURRENCY, observer, clock });
     case 'bullmq':
-      return BullMqQueue.connect({ url: config.queue.url, prefix: env.NAMESPACE, lockMs: env.JOB_LOCK_MS, concurrency: env.WORKER_CONCURRENCY });
+      return BullMqQueue.connect({ url: config.queue.url, prefix: env.NAMESPACE, lockMs: env.JOB_LOCK_MS, concurrency: env.WORKER_CONCURRENCY, observer });
   }
 }
 
@@ -31,8 +35,15 @@ export class QueueModule {
   static forRoot(): DynamicModule {
     return {
       module: QueueModule,
-      providers: [{ provide: JobQueue, inject: [AppConfig], useFactory: createJobQueue }, QueueShutdown],
-      exports: [JobQueue],
+      providers: [
+        { provide: Clock, useClass: SystemClock },
+        { provide: JobQueue, inject: [AppConfig, JobMetrics, Clock], useFactory: createJobQueue },
+        JobMetrics,
+        QueueDepthMetrics,
+        QueueShutdown,
+        QueueStats,
+      ],
+      exports: [Clock, JobQueue, QueueStats],
     };
   }
 }

@@ -1,1 +1,3 @@
 export * from './deferred';
+export * from './manual-clock';
+export * from './job-recorder';

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
-import { JobQueue, type AddOptions, type JobHandler, type ProcessOptions, type QueueCounts } from '../job-queue';
+import { JobQueue, type AddOptions, type FailedJob, type JobHandler, type ProcessOptions, type QueueCounts, type Scheduled } from '../job-queue';
+import { observeHandler, SILENT_OBSERVER, type JobObserver } from '../job-observer';
 import { assertAddOptions, DEFAULT_RETRY, FAILED_KEPT, type RetryPolicy } from '../job-policy';
 import type { QueueContract } from '../queue-contract';
+import { nextPeriod } from '../schedule/periodic';
+import { oldestWaiting } from './oldest-waiting';
 import { RedisConnections } from './redis-connections';
 
 export interface BullMqQueueOptions {
@@ -14,6 +17,7 @@ export interface BullMqQueueOptions {
   /** Default jobs at once per queue and process. */
   concurrency: number;
   retry?: RetryPolicy;
+  observer?: JobObserver;
 }
 
 /**
@@ -47,16 +51,36 @@ export class BullMqQueue extends JobQueue {
     const queue = this.queue(contract.name);
     // A failed job is kept for inspection, but its id must not block a deliberate re-add.
     if (options.jobId && (await queue.getJobState(options.jobId)) === 'failed') await queue.remove(options.jobId);
-    const retry = this.options.retry ?? DEFAULT_RETRY;
     await queue.add(contract.name, data, {
+      ...this.jobOptions(),
       jobId: options.jobId,
       delay: options.delayMs,
       priority: options.priority,
-      attempts: options.attempts ?? retry.attempts,
+      attempts: options.attempts ?? this.jobOptions().attempts,
+    });
+  }
+
+  /**
+   * A BullMQ job scheduler: upserting it from every replica keeps one schedule, and BullMQ adds the
+   * next period's job only when the current one starts, so each period runs once. `startDate`
+   * aligns the first period; later ones follow every `everyMs` from it.
+   */
+  override async schedule(contract: QueueContract<Scheduled>, everyMs: number): Promise<void> {
+    await this.queue(contract.name).upsertJobScheduler(
+      contract.name,
+      { every: everyMs, startDate: nextPeriod(Date.now(), everyMs) },
+      { name: contract.name, data: {}, opts: this.jobOptions() },
+    );
+  }
+
+  private jobOptions() {
+    const retry = this.options.retry ?? DEFAULT_RETRY;
+    return {
+      attempts: retry.attempts,
       backoff: { type: 'exponential', delay: retry.backoffMs },
       removeOnComplete: true,
       removeOnFail: { count: FAILED_KEPT },
-    });
+    };
   }
 
   override async health(): Promise<void> {
@@ -66,10 +90,12 @@ export class BullMqQueue extends JobQueue {
   override process<T>(contract: QueueContract<T>, handler: JobHandler<T>, options: ProcessOptions = {}): void {
     if (this.closing) throw new Error(`Queue ${contract.name} is closed`);
     const { lockMs, prefix } = this.options;
-    const worker = new Worker<T>(contract.name, (job: BullJob<T>) => handler({ id: job.id ?? '', data: job.data, attempt: job.attemptsMade + 1 }), {
+    const concurrency = options.concurrency ?? this.options.concurrency;
+    const run = observeHandler(this.options.observer ?? SILENT_OBSERVER, contract.name, handler, concurrency);
+    const worker = new Worker<T>(contract.name, (job: BullJob<T>) => run({ id: job.id ?? '', data: job.data, attempt: job.attemptsMade + 1 }, job.opts.attempts ?? 1), {
       connection: this.redis.worker,
       prefix,
-      concurrency: options.concurrency ?? this.options.concurrency,
+      concurrency,
       lockDuration: lockMs,
       // Lock expiry plus at most one check interval: a dead worker's job is back in line within 1.5 × lockMs.
       stalledInterval: Math.max(500, Math.round(lockMs / 2)),
@@ -87,6 +113,15 @@ export class BullMqQueue extends JobQueue {
   override async counts<T>(contract: QueueContract<T>): Promise<QueueCounts> {
     const counts = await this.queue(contract.name).getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
     return { waiting: counts['waiting'] + counts['prioritized'], active: counts['active'], delayed: counts['delayed'], failed: counts['failed'] };
+  }
+
+  override oldestWaiting<T>(contract: QueueContract<T>): Promise<number | null> {
+    return oldestWaiting(this.queue(contract.name), this.redis.producer);
+  }
+
+  override async failedJobs<T>(contract: QueueContract<T>, limit: number): Promise<FailedJob<T>[]> {
+    const jobs = (await this.queue(contract.name).getFailed(0, limit - 1)) as BullJob<T>[];
+    return jobs.map((job) => ({ id: job.id ?? '', data: job.data, error: job.failedReason, attempts: job.attemptsMade, failedAt: new Date(job.finishedOn ?? job.timestamp) }));
   }
 
   override close(): Promise<void> {

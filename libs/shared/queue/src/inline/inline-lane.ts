@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
-import type { AddOptions, JobHandler, QueueCounts } from '../job-queue';
+import type { AddOptions, FailedJob, QueueCounts } from '../job-queue';
+import type { ObservedHandler } from '../job-observer';
 import { backoffDelay, FAILED_KEPT, type RetryPolicy } from '../job-policy';
 
 interface PendingJob {
@@ -11,7 +12,11 @@ interface PendingJob {
   seq: number;
   attempt: number;
   attempts: number;
+  /** When it last joined the waiting line (epoch ms). */
+  waitingSince: number;
 }
+
+type FailedEntry = Omit<FailedJob<unknown>, 'data'> & { json: string };
 
 /** One queue of the in-process driver: waiting jobs by priority, delayed ones on timers, bounded concurrency. */
 export class InlineLane {
@@ -20,8 +25,8 @@ export class InlineLane {
   private readonly running = new Set<Promise<void>>();
   /** Ids of jobs waiting, delayed or running: the dedupe set. */
   private readonly pending = new Set<string>();
-  private readonly failed: string[] = [];
-  private handler?: JobHandler<unknown>;
+  private failed: FailedEntry[] = [];
+  private handler?: ObservedHandler<unknown>;
   private concurrency = 1;
   private seq = 0;
   private pumpScheduled?: NodeJS.Immediate;
@@ -38,6 +43,8 @@ export class InlineLane {
     const id = options.jobId ?? randomUUID();
     if (this.pending.has(id)) return;
     this.pending.add(id);
+    // As with BullMQ, adding a failed job's id again replaces the failed job.
+    this.failed = this.failed.filter((entry) => entry.id !== id);
     const job: PendingJob = {
       id,
       json: JSON.stringify(data ?? null),
@@ -45,12 +52,13 @@ export class InlineLane {
       seq: this.seq++,
       attempt: 1,
       attempts: options.attempts ?? this.retry.attempts,
+      waitingSince: 0,
     };
     if (options.delayMs) this.delay(job, options.delayMs);
     else this.enqueue(job);
   }
 
-  process(handler: JobHandler<unknown>, concurrency: number): void {
+  process(handler: ObservedHandler<unknown>, concurrency: number): void {
     if (this.closed) throw new Error(`Queue ${this.name} is closed`);
     if (this.handler) throw new Error(`Queue ${this.name} already has a handler in this process`);
     this.handler = handler;
@@ -60,6 +68,17 @@ export class InlineLane {
 
   counts(): QueueCounts {
     return { waiting: this.waiting.length, active: this.running.size, delayed: this.delayed.size, failed: this.failed.length };
+  }
+
+  oldestWaiting(): number | null {
+    return this.waiting.reduce<number | null>((oldest, job) => (oldest === null || job.waitingSince < oldest ? job.waitingSince : oldest), null);
+  }
+
+  failedJobs(limit: number): FailedJob<unknown>[] {
+    return this.failed
+      .slice(-limit)
+      .reverse()
+      .map(({ json, ...entry }) => ({ ...entry, data: JSON.parse(json) as unknown }));
   }
 
   /** Takes no more jobs and waits for running ones; waiting and delayed jobs are dropped (the reconciler re-adds them). */
@@ -72,6 +91,7 @@ export class InlineLane {
   }
 
   private enqueue(job: PendingJob): void {
+    job.waitingSince = Date.now();
     // Lower priority first, FIFO within a priority.
     const index = this.waiting.findIndex((other) => other.priority > job.priority || (other.priority === job.priority && other.seq > job.seq));
     this.waiting.splice(index === -1 ? this.waiting.length : index, 0, job);
@@ -105,9 +125,9 @@ export class InlineLane {
     }
   }
 
-  private async run(handler: JobHandler<unknown>, job: PendingJob): Promise<void> {
+  private async run(handler: ObservedHandler<unknown>, job: PendingJob): Promise<void> {
     try {
-      await handler({ id: job.id, data: JSON.parse(job.json), attempt: job.attempt });
+      await handler({ id: job.id, data: JSON.parse(job.json), attempt: job.attempt }, job.attempts);
       this.pending.delete(job.id);
     } catch (error) {
       this.fail(job, error);
@@ -129,7 +149,7 @@ export class InlineLane {
     }
     this.logger.error(`job ${this.name}/${job.id} failed for good after ${job.attempt} attempt(s): ${reason}`);
     this.pending.delete(job.id);
-    this.failed.push(job.id);
+    this.failed.push({ id: job.id, json: job.json, error: reason, attempts: job.attempt, failedAt: new Date() });
     if (this.failed.length > FAILED_KEPT) this.failed.shift();
   }
 }

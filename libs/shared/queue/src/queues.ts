@@ -1,0 +1,29 @@
+import type { Domain } from '@agent-squad/config';
+import type { Scheduled } from './job-queue';
+import { defineQueue, type QueueContract } from './queue-contract';
+
+const backup = (domain: Domain) => defineQueue<Scheduled>(`${domain}.backup`);
+
+/**
+ * Every queue of the platform, each named once here with its payload type (the seed's task
+ * categories). Producers and workers import the contract from here; metrics and the ops endpoint
+ * report every queue listed.
+ */
+export const QUEUES = {
+  /**
+   * Long-running: one execution of a task by its squad. Code generation and analysis are tasks
+   * like any other (the squad's roles and tools differ, not the work of the worker).
+   */
+  executions: defineQueue<{ executionId: string }>('executions'),
+  /** Scheduled, core: deletes finished executions past retention, and expired idempotency records. */
+  executionCleanup: defineQueue<Scheduled>('core.execution-cleanup'),
+  /** Scheduled, intelligence: rolls LLM calls up per day, provider and model; drops raw calls past retention. */
+  llmUsageRollup: defineQueue<Scheduled>('intelligence.llm-usage-rollup'),
+  /** Scheduled, one per domain: the domain exports its own tables. */
+  backup: { core: backup('core'), intelligence: backup('intelligence'), integration: backup('integration'), billing: backup('billing') } satisfies Record<
+    Domain,
+    QueueContract<Scheduled>
+  >,
+};
+
+export const ALL_QUEUES: readonly QueueContract<unknown>[] = [QUEUES.executions, QUEUES.executionCleanup, QUEUES.llmUsageRollup, ...Object.values(QUEUES.backup)];

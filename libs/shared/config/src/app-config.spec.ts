@@ -32,6 +32,9 @@ describe('loadConfig', () => {
 
   it('requires Redis and a shared JWT secret when split over NATS', () => {
     expect(() => loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', JWT_SECRET: 'x'.repeat(32) }, ['core'])).toThrow(/REDIS_URL is required/);
+    // Every domain runs scheduled jobs on the queue; only a gateway needs none.
+    expect(() => loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', JWT_SECRET: 'x'.repeat(32) }, ['billing'])).toThrow(/REDIS_URL is required/);
+    expect(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', JWT_SECRET: 'x'.repeat(32) }, ['gateway']).queue).toEqual({ kind: 'inline' });
     expect(() => loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: 'redis://127.0.0.1:6379' }, ['gateway'])).toThrow(/JWT_SECRET/);
   });
 
@@ -48,6 +51,11 @@ describe('loadConfig', () => {
     const base = { NATS_URL: 'nats://n:4222', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(32) };
     expect(loadConfig({ ...base, ROLES: 'worker, billing' }, ['core']).roles).toEqual(['worker', 'billing']);
     expect(() => loadConfig({ ...base, ROLES: 'cook' }, ['core'])).toThrow(/unknown role/);
+  });
+
+  it('keeps backups under the data folder unless BACKUP_DIR says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, ROLES).backupDir).toBe(join(dataDir, 'backups'));
+    expect(loadConfig({ DATA_DIR: dataDir, BACKUP_DIR: '/srv/backups' }, ROLES).backupDir).toBe('/srv/backups');
   });
 
   it('names every invalid variable', () => {

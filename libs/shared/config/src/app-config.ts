@@ -33,6 +33,11 @@ export class AppConfig {
     return this.bus.kind === 'local';
   }
 
+  /** Where each domain writes its backups. */
+  get backupDir(): string {
+    return resolve(this.env.BACKUP_DIR ?? join(this.env.DATA_DIR, 'backups'));
+  }
+
   get plans(): Readonly<Record<PlanName, PlanQuota>> {
     return {
       free: { executions: this.env.PLAN_FREE_EXECUTIONS, tokens: this.env.PLAN_FREE_TOKENS },
@@ -61,7 +66,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, defaultRoles: readonly Rol
     if (missing.length > 0) throw new ConfigError(`NATS_URL is required when this process does not host every domain (missing: ${missing.join(', ')})`);
   }
   const queue: QueueTarget = env.REDIS_URL ? { kind: 'bullmq', url: env.REDIS_URL } : { kind: 'inline' };
-  if (queue.kind === 'inline' && bus.kind === 'nats' && (roles.includes('core') || roles.includes('worker'))) {
+  // Workers take executions from the queue, and every domain runs its scheduled jobs on it: an
+  // in-process queue would run them once per replica instead of once per period.
+  if (queue.kind === 'inline' && bus.kind === 'nats' && roles.some((role) => role !== 'gateway')) {
     throw new ConfigError('REDIS_URL is required for the job queue when services are split over NATS');
   }
   const dataDir = resolve(env.DATA_DIR);

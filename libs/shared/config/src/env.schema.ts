@@ -55,5 +55,21 @@ export const envSchema = z.object({
   PLAN_FREE_TOKENS: int(1_000_000, 0),
   PLAN_PRO_EXECUTIONS: int(10_000, 0),
   PLAN_PRO_TOKENS: int(100_000_000, 0),
+
+  // Scheduled jobs run once per period across all replicas, at multiples of their interval (UTC):
+  // hourly ones at :00, daily ones at midnight.
+  /** Finished executions (with their steps, messages and events) and raw LLM call records are kept this long (at least 3 days: the usage roll-up re-reads the last two). */
+  RETENTION_DAYS: int(30, 3),
+  EXECUTION_CLEANUP_EVERY_MS: int(3_600_000, 1000),
+  LLM_USAGE_ROLLUP_EVERY_MS: int(3_600_000, 1000),
+  BACKUP_EVERY_MS: int(86_400_000, 1000),
+  /** Where each domain writes its backups (`<dir>/<domain>/<time>/`); default `<DATA_DIR>/backups`. Share it (a volume) between replicas. */
+  BACKUP_DIR: z.string().optional(),
+  /** Backups kept per domain; older ones are deleted after each new one. */
+  BACKUP_KEEP: int(7, 1),
+  /** How often each process runs its readiness checks and exports them as `dependency_up`. */
+  HEALTH_CHECK_EVERY_MS: int(15_000, 100),
+  /** Bearer token of the ops endpoints that show job data (`GET /ops/queues`); unset, they answer 403. */
+  OPS_TOKEN: z.string().min(32).optional(),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -38,6 +38,13 @@ export abstract class Bus {
   /** At-least-once delivery to one of the processes sharing `consumerName`; retried with backoff until handled. */
   abstract consumeDurable<T>(contract: DurableEventContract<T>, consumerName: string, handler: DurableHandler<T>): Promise<void>;
 
+  /**
+   * Every event published from now on, to this process and to every other follower (each gets its
+   * own copy, unlike `consumeDurable`), resuming after a reconnect without a gap. Nothing is
+   * acknowledged: a throwing handler is logged, not retried. For per-process state, e.g. caches.
+   */
+  abstract followDurable<T>(contract: DurableEventContract<T>, handler: DurableHandler<T>): Promise<void>;
+
   /** Throws when the bus cannot reach its broker. */
   abstract health(): Promise<void>;
 

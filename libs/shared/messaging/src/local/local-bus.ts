@@ -4,7 +4,7 @@ import { Bus, type DurableHandler, type LiveHandler, type LiveSubscription } fro
 import { runLiveHandler } from '../live-handler';
 import { createClient } from '../rpc/client-proxy';
 import { LocalServices } from '../rpc/local-services';
-import { unavailable } from '../rpc/rpc-errors';
+import { describe, unavailable } from '../rpc/rpc-errors';
 import { assertConsumerName, assertDurable, assertSubject } from '../subjects';
 import { LocalDurable } from './local-durable';
 import { subjectMatches } from './subject-pattern';
@@ -62,6 +62,14 @@ export class LocalBus extends Bus {
   override async consumeDurable<T>(contract: DurableEventContract<T>, consumerName: string, handler: DurableHandler<T>): Promise<void> {
     assertConsumerName(consumerName);
     this.durable.add(contract.subject, consumerName, handler as DurableHandler<unknown>);
+  }
+
+  // One process: a follower is a consumer of its own (a symbol, so no consumer name can collide)
+  // whose failures are logged, as over NATS, rather than failing the publish.
+  override async followDurable<T>(contract: DurableEventContract<T>, handler: DurableHandler<T>): Promise<void> {
+    this.durable.add(contract.subject, Symbol('follower'), async (event) => {
+      await handler(event as DurableEvent<T>).catch((error: unknown) => this.logger.error(`follower of ${contract.subject}: event ${event.id} failed: ${describe(error)}`));
+    });
   }
 
   override health(): Promise<void> {

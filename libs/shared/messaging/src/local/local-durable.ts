@@ -8,12 +8,12 @@ import { describe } from '../rpc/rpc-errors';
  * and a failure rejects the publish so the outbox keeps the event and retries it later.
  */
 export class LocalDurable {
-  /** subject → consumer name → handlers sharing that name */
-  private readonly consumers = new Map<string, Map<string, DurableHandler<unknown>[]>>();
+  /** subject → consumer name (a symbol per follower) → handlers sharing that name */
+  private readonly consumers = new Map<string, Map<string | symbol, DurableHandler<unknown>[]>>();
   private turn = 0;
 
-  add(subject: string, consumerName: string, handler: DurableHandler<unknown>): void {
-    const groups = this.consumers.get(subject) ?? new Map<string, DurableHandler<unknown>[]>();
+  add(subject: string, consumerName: string | symbol, handler: DurableHandler<unknown>): void {
+    const groups = this.consumers.get(subject) ?? new Map<string | symbol, DurableHandler<unknown>[]>();
     groups.set(consumerName, [...(groups.get(consumerName) ?? []), handler]);
     this.consumers.set(subject, groups);
   }
@@ -26,7 +26,7 @@ export class LocalDurable {
     const results = await Promise.allSettled(groups.map(([, handlers]) => handlers[turn % handlers.length](JSON.parse(json) as DurableEvent<unknown>)));
     const failed = results.flatMap((result, index) => (result.status === 'rejected' ? [{ name: groups[index][0], reason: result.reason as unknown }] : []));
     if (failed.length > 0) {
-      const detail = failed.map(({ name, reason }) => `${name}: ${describe(reason)}`).join('; ');
+      const detail = failed.map(({ name, reason }) => `${String(name)}: ${describe(reason)}`).join('; ');
       throw new Error(`Event ${event.id} (${event.subject}) was not handled by ${detail}`, { cause: failed[0].reason });
     }
   }

@@ -119,6 +119,10 @@ export class NatsBus extends Bus {
     await this.durable.consume(contract.subject, consumerName, handler as DurableHandler<unknown>);
   }
 
+  override async followDurable<T>(contract: DurableEventContract<T>, handler: DurableHandler<T>): Promise<void> {
+    await this.durable.follow(contract.subject, handler as DurableHandler<unknown>);
+  }
+
   override async health(): Promise<void> {
     if (this.nc.isClosed() || !this.connected) throw new Error(`NATS at ${this.target} is not reachable`);
     // A flush waits for the server's answer, which may never come: bound it.

@@ -87,6 +87,25 @@ describe('NatsBus durable events', () => {
     expect(byConsumer.b.length).toBeGreaterThan(0);
   });
 
+  it('gives every follower its own copy of each event published after it followed, beside a shared consumer', async () => {
+    const [producer, a, b] = [await stack.bus(), await stack.bus(), await stack.bus()];
+    await producer.publishDurable(ORDER_PLACED, event('before'));
+    const seenByA = collector<string>(3);
+    const seenByB = collector<string>(3);
+    const billing = collector<string>(4);
+    await a.followDurable(ORDER_PLACED, async (e) => seenByA.push(e.id));
+    await b.followDurable(ORDER_PLACED, async (e) => seenByB.push(e.id));
+    await b.consumeDurable(ORDER_PLACED, 'billing', async (e) => billing.push(e.id));
+
+    for (const id of ['f1', 'f2']) await producer.publishDurable(ORDER_PLACED, event(id));
+    await producer.publishDurable(ORDER_CANCELLED, event('other', 'order.cancelled'));
+    await producer.publishDurable(ORDER_PLACED, event('f3'));
+
+    expect(await seenByA.done).toEqual(['f1', 'f2', 'f3']);
+    expect(await seenByB.done).toEqual(['f1', 'f2', 'f3']);
+    expect(await billing.done).toEqual(['before', 'f1', 'f2', 'f3']);
+  });
+
   it('refuses a consumer name already used for another event, and an event of another contract', async () => {
     const bus = await stack.bus();
     await bus.consumeDurable(ORDER_PLACED, 'billing', () => Promise.resolve());

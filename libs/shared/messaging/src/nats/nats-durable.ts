@@ -6,12 +6,14 @@ import {
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
+  type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { nanos, RequestError } from '@nats-io/nats-core';
 import type { DurableEvent } from '@agent-squad/contracts';
 import type { DurableHandler } from '../bus';
+import { describe } from '../rpc/rpc-errors';
 import { ACK_WAIT_MS, DURABLE_CONCURRENCY, DurableConsumer } from './durable-consumer';
 import type { NatsNames } from './nats-names';
 
@@ -20,10 +22,19 @@ const RETENTION_MS = 7 * 24 * 3_600_000;
 /** A re-publish of the same event id within this window is stored once. */
 const DUPLICATE_WINDOW_MS = 3_600_000;
 
-/** Durable events on JetStream: one stream per namespace, one durable pull consumer per consumer name. */
+interface Follower {
+  messages: ConsumerMessages;
+  done: Promise<void>;
+}
+
+/**
+ * Durable events on JetStream: one stream per namespace, one durable pull consumer per consumer
+ * name, and one ordered (ephemeral) consumer per follower.
+ */
 export class NatsDurable {
   private stream?: Promise<void>;
   private readonly consumers: DurableConsumer[] = [];
+  private readonly followers: Follower[] = [];
 
   constructor(
     private readonly js: JetStreamClient,
@@ -51,8 +62,43 @@ export class NatsDurable {
     this.consumers.push(new DurableConsumer(consumerName, messages, handler, this.logger));
   }
 
+  /**
+   * An ordered consumer starting after the last stored event: "from now on" without a gap before
+   * the server has the consumer. It recreates itself after a reconnect from the last event seen,
+   * and the server drops it once this process is gone.
+   */
+  async follow(subject: string, handler: DurableHandler<unknown>): Promise<void> {
+    await this.ensureStream();
+    const { state } = await this.jsm.streams.info(this.names.eventStream);
+    const consumer = await this.js.consumers.get(this.names.eventStream, {
+      // One subject as a string: the filter_subject field, which servers before 2.10 understand too.
+      filter_subjects: this.names.event(subject),
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: state.last_seq + 1,
+    });
+    const messages = await consumer.consume();
+    const done = this.deliver(subject, messages, handler).catch((error: unknown) => this.logger.error(`follower of ${subject} stopped: ${describe(error)}`));
+    this.followers.push({ messages, done });
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await Promise.all([
+      ...this.consumers.map((consumer) => consumer.stop()),
+      ...this.followers.map(async ({ messages, done }) => {
+        await messages.close();
+        await done;
+      }),
+    ]);
+  }
+
+  private async deliver(subject: string, messages: ConsumerMessages, handler: DurableHandler<unknown>): Promise<void> {
+    for await (const msg of messages) {
+      try {
+        await handler(msg.json<DurableEvent<unknown>>());
+      } catch (error) {
+        this.logger.error(`follower of ${subject}: event #${msg.seq} failed: ${describe(error)}`);
+      }
+    }
   }
 
   private ensureStream(): Promise<void> {

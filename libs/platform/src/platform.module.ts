@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BillingModule } from '@agent-squad/billing';
+import { CacheModule } from '@agent-squad/cache';
 import { AppConfig, ConfigModule } from '@agent-squad/config';
 import { CoreModule } from '@agent-squad/core';
 import { DatabaseModule } from '@agent-squad/database';
@@ -24,7 +25,7 @@ export class PlatformModule {
     if (config.hosts('gateway')) hosted.push(GatewayModule);
     return {
       module: PlatformModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), MessagingModule.forRoot(), ObservabilityModule, QueueModule.forRoot(), ...hosted],
+      imports: [CacheModule.forRoot(), ConfigModule.forRoot(config), DatabaseModule.forRoot(), MessagingModule.forRoot(), ObservabilityModule, QueueModule.forRoot(), ...hosted],
       controllers: [OpsController],
       providers: [InfrastructureHealth],
     };

@@ -39,6 +39,14 @@ export const envSchema = z.object({
     .default('asq'),
   RPC_TIMEOUT_MS: int(10_000, 1),
 
+  /** Cache (DESIGN §4): L1 in each process's memory; L2 Redis (CACHE_REDIS_URL, else REDIS_URL) when split over NATS. */
+  CACHE_L1_MAX_BYTES: int(104_857_600, 1024),
+  /** How long a replica keeps its memory copy of an item shared through Redis: the bound on a missed invalidation. */
+  CACHE_L1_TTL_SECONDS: int(60, 1).pipe(z.number().max(60)),
+  CACHE_REDIS_URL: optionalUrl,
+  CACHE_REDIS_TIMEOUT_MS: int(250, 10),
+  CACHE_REDIS_RETRY_MS: int(1000, 50),
+
   JWT_SECRET: z.string().min(32).optional(),
   JWT_TTL_SECONDS: int(3600, 60),
   BODY_LIMIT_BYTES: int(1_048_576, 1024),

@@ -1,3 +1,4 @@
 export * from './deferred';
 export * from './manual-clock';
 export * from './job-recorder';
+export * from './redis-server';

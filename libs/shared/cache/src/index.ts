@@ -1,0 +1,6 @@
+export * from './cache';
+export * from './cache-keys';
+export * from './cache-policy';
+export * from './cache.module';
+export { CACHE_INVALIDATED, invalidationOf, type Invalidation } from './invalidation';
+export { testCache, type TestCache } from './testing/test-cache';

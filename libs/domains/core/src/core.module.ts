@@ -15,6 +15,7 @@ import { ExecutionsService } from './executions/executions.service';
 import { ExecutionWorker } from './executions/execution-worker';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { CachedWrites } from './shared/cached-writes';
 import { SquadsService } from './squads/squads.service';
 import { IdempotencyStore } from './tasks/idempotency';
 import { TasksService } from './tasks/tasks.service';
@@ -26,6 +27,7 @@ import { TasksService } from './tasks/tasks.service';
     rpcClientProvider(BILLING_SERVICE),
     rpcClientProvider(INTELLIGENCE_SERVICE),
     AuthService,
+    CachedWrites,
     CoreRpcServer,
     ExecutionDispatcher,
     ExecutionEventLog,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Cache, CacheKeys } from '@agent-squad/cache';
 import {
   AppError,
   AuthApi,
@@ -15,6 +16,7 @@ import {
   type User,
 } from '@agent-squad/contracts';
 import { CoreDb } from '../core-db';
+import { CachedWrites } from '../shared/cached-writes';
 import { idCursor } from '../shared/cursor';
 import { toApiKeySummary, toUser } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
@@ -29,7 +31,11 @@ export class AuthService implements AuthApi {
   /** Verified against when the email is unknown, so a miss costs the same time as a hit. */
   private decoyHash?: Promise<string>;
 
-  constructor(private readonly db: CoreDb) {}
+  constructor(
+    private readonly db: CoreDb,
+    private readonly cache: Cache,
+    private readonly writes: CachedWrites,
+  ) {}
 
   async signup(input: SignupInput): Promise<User> {
     const passwordHash = await hashPassword(input.password);
@@ -50,15 +56,21 @@ export class AuthService implements AuthApi {
   }
 
   async getUser({ userId }: { userId: string }): Promise<User> {
-    const user = await this.db.user.findUnique({ where: { id: userId } });
-    if (!user) throw new AppError(ErrorCode.Unauthorized, 'The account no longer exists');
-    return toUser(user);
+    return this.cache.getOrLoad(CacheKeys.user(userId), async () => {
+      const user = await this.db.user.findUnique({ where: { id: userId } });
+      if (!user) throw new AppError(ErrorCode.Unauthorized, 'The account no longer exists');
+      return toUser(user);
+    });
   }
 
+  /** On every API-key request: cached, and invalidated everywhere when the key is revoked. Unknown keys are not cached. */
   async authenticateApiKey({ key }: { key: string }): Promise<Principal> {
-    const apiKey = await this.db.apiKey.findUnique({ where: { keyHash: hashApiKey(key) }, select: { userId: true } });
-    if (!apiKey) throw new AppError(ErrorCode.Unauthorized, 'The API key is not valid');
-    return { userId: apiKey.userId };
+    const keyHash = hashApiKey(key);
+    return this.cache.getOrLoad(CacheKeys.apiKey(keyHash), async () => {
+      const apiKey = await this.db.apiKey.findUnique({ where: { keyHash }, select: { userId: true } });
+      if (!apiKey) throw new AppError(ErrorCode.Unauthorized, 'The API key is not valid');
+      return { userId: apiKey.userId };
+    });
   }
 
   async createApiKey({ ownerId, name }: Owned & { name: string }): Promise<CreatedApiKey> {
@@ -77,9 +89,14 @@ export class AuthService implements AuthApi {
     return toPage(rows, limit, (row) => row.id, toApiKeySummary);
   }
 
+  /** The key stops working at once on every replica: its cached principal is invalidated before this answers. */
   async revokeApiKey({ ownerId, keyId }: Owned & { keyId: string }): Promise<null> {
-    const { count } = await this.db.apiKey.deleteMany({ where: { id: keyId, userId: ownerId } });
-    if (count === 0) throw AppError.notFound('API key');
+    const apiKey = await this.db.apiKey.findFirst({ where: { id: keyId, userId: ownerId }, select: { keyHash: true } });
+    if (!apiKey) throw AppError.notFound('API key');
+    await this.writes.commit([CacheKeys.apiKey(apiKey.keyHash)], async (tx) => {
+      const { count } = await tx.apiKey.deleteMany({ where: { id: keyId, userId: ownerId } });
+      if (count === 0) throw AppError.notFound('API key');
+    });
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Cache, CacheKeys } from '@agent-squad/cache';
 import { AppConfig } from '@agent-squad/config';
 import {
   AppError,
@@ -14,6 +15,7 @@ import {
   type UpdateSquadInput,
 } from '@agent-squad/contracts';
 import { CoreDb } from '../core-db';
+import { CachedWrites } from '../shared/cached-writes';
 import { idCursor } from '../shared/cursor';
 import { toMember, toSquad } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
@@ -22,11 +24,20 @@ import { memberData } from './member-defaults';
 
 const withMembers = { members: { orderBy: { position: 'asc' } } } as const;
 
+/** A squad as cached: by id alone, with its owner, so every owner check is made on the cached copy. */
+interface CachedSquad {
+  ownerId: string;
+  squad: Squad;
+}
+
+/** Squads and their members. A squad with members is read through the cache; every change to it invalidates it everywhere. */
 @Injectable()
 export class SquadsService implements SquadsApi {
   constructor(
     private readonly db: CoreDb,
     private readonly config: AppConfig,
+    private readonly cache: Cache,
+    private readonly writes: CachedWrites,
   ) {}
 
   async create({ ownerId, input }: Owned & { input: CreateSquadInput }): Promise<Squad> {
@@ -54,20 +65,25 @@ export class SquadsService implements SquadsApi {
   }
 
   async get({ ownerId, squadId }: Owned & { squadId: string }): Promise<Squad> {
-    const squad = await this.db.squad.findFirst({ where: { id: squadId, ownerId }, include: withMembers });
-    if (!squad) throw AppError.notFound('Squad');
-    return toSquad(squad);
+    const cached = await this.cache.getOrLoad(CacheKeys.squad(squadId), () => this.load(squadId));
+    // Another owner's squad answers exactly as a missing one.
+    if (cached.ownerId !== ownerId) throw AppError.notFound('Squad');
+    return cached.squad;
   }
 
   async update({ ownerId, squadId, patch }: Owned & { squadId: string; patch: UpdateSquadInput }): Promise<Squad> {
-    const { count } = await this.db.squad.updateMany({ where: { id: squadId, ownerId }, data: patch });
-    if (count === 0) throw AppError.notFound('Squad');
+    await this.writes.commit([CacheKeys.squad(squadId)], async (tx) => {
+      const { count } = await tx.squad.updateMany({ where: { id: squadId, ownerId }, data: patch });
+      if (count === 0) throw AppError.notFound('Squad');
+    });
     return this.get({ ownerId, squadId });
   }
 
   async remove({ ownerId, squadId }: Owned & { squadId: string }): Promise<null> {
-    const { count } = await this.db.squad.deleteMany({ where: { id: squadId, ownerId } });
-    if (count === 0) throw AppError.notFound('Squad');
+    await this.writes.commit([CacheKeys.squad(squadId)], async (tx) => {
+      const { count } = await tx.squad.deleteMany({ where: { id: squadId, ownerId } });
+      if (count === 0) throw AppError.notFound('Squad');
+    });
     return null;
   }
 
@@ -75,7 +91,7 @@ export class SquadsService implements SquadsApi {
     // Positions are unique per squad: a concurrent add that takes the same position retries.
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.$transaction(async (tx) => {
+        return await this.writes.commit([CacheKeys.squad(squadId)], async (tx) => {
           const squad = await tx.squad.findFirst({ where: { id: squadId, ownerId }, select: { id: true } });
           if (!squad) throw AppError.notFound('Squad');
           const last = await tx.member.findFirst({ where: { squadId }, orderBy: { position: 'desc' }, select: { position: true } });
@@ -90,7 +106,7 @@ export class SquadsService implements SquadsApi {
   }
 
   async updateMember({ ownerId, squadId, memberId, patch }: Owned & { squadId: string; memberId: string; patch: UpdateMemberInput }): Promise<Member> {
-    return this.db.$transaction(async (tx) => {
+    return this.writes.commit([CacheKeys.squad(squadId)], async (tx) => {
       const { count } = await tx.member.updateMany({ where: { id: memberId, squadId, squad: { ownerId } }, data: patch });
       if (count === 0) throw AppError.notFound('Member');
       await tx.squad.update({ where: { id: squadId }, data: { updatedAt: new Date() } });
@@ -99,11 +115,18 @@ export class SquadsService implements SquadsApi {
   }
 
   async removeMember({ ownerId, squadId, memberId }: Owned & { squadId: string; memberId: string }): Promise<null> {
-    return this.db.$transaction(async (tx) => {
+    return this.writes.commit([CacheKeys.squad(squadId)], async (tx) => {
       const { count } = await tx.member.deleteMany({ where: { id: memberId, squadId, squad: { ownerId } } });
       if (count === 0) throw AppError.notFound('Member');
       await tx.squad.update({ where: { id: squadId }, data: { updatedAt: new Date() } });
       return null;
     });
+  }
+
+  /** By id alone (the owner is checked on the cached copy); a missing squad is not cached. */
+  private async load(squadId: string): Promise<CachedSquad> {
+    const row = await this.db.squad.findUnique({ where: { id: squadId }, include: withMembers });
+    if (!row) throw AppError.notFound('Squad');
+    return { ownerId: row.ownerId, squad: toSquad(row) };
   }
 }

@@ -25,7 +25,7 @@ export class LlmService implements IntelligenceApi {
     const ref = parseModelRef(request.model, 'offline');
     const provider = this.providers.get(ref.provider);
     if (!provider) throw new AppError(ErrorCode.BadRequest, `The model provider "${ref.provider}" is not configured on this platform`);
-    const prompt = this.prompts.build(request);
+    const prompt = await this.prompts.build(request);
     const started = performance.now();
     let outcome = 'error';
     try {

@@ -1,3 +1,4 @@
+import { testCache } from '@agent-squad/cache';
 import { loadConfig, ROLES } from '@agent-squad/config';
 import type { CompletionRequest } from '@agent-squad/contracts';
 import { mkdtempSync } from 'node:fs';
@@ -9,9 +10,14 @@ import { parseModelRef } from './llm-provider';
 import { OfflineProvider } from './offline-provider';
 
 const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'asq-llm-')) }, ROLES);
-const rolePrompts = new RolePrompts();
-const prompts = new PromptBuilder(rolePrompts);
-const provider = new OfflineProvider(rolePrompts, config);
+let prompts: PromptBuilder;
+let provider: OfflineProvider;
+
+beforeAll(async () => {
+  const rolePrompts = new RolePrompts((await testCache()).cache);
+  prompts = new PromptBuilder(rolePrompts);
+  provider = new OfflineProvider(rolePrompts, config);
+});
 
 const request = (overrides: Partial<CompletionRequest> = {}): CompletionRequest => ({
   model: 'offline',
@@ -23,7 +29,7 @@ const request = (overrides: Partial<CompletionRequest> = {}): CompletionRequest 
   ...overrides,
 });
 
-const complete = (input: CompletionRequest) => provider.complete(parseModelRef(input.model, 'offline').model, prompts.build(input), input);
+const complete = async (input: CompletionRequest) => provider.complete(parseModelRef(input.model, 'offline').model, await prompts.build(input), input);
 
 describe('OfflineProvider', () => {
   it('answers deterministically, labelled offline, naming the role and the task', async () => {

@@ -31,12 +31,12 @@ export class OfflineProvider implements LlmProvider {
     if (!latency) throw new AppError(ErrorCode.BadRequest, `Unknown offline model "${model}"; use "offline" or "offline:<n>ms"`);
     const delayMs = latency[1] ? Number(latency[1]) : this.config.env.OFFLINE_LLM_LATENCY_MS;
     if (delayMs > 0) await sleep(delayMs);
-    const content = this.compose(prompt, request);
+    const content = await this.compose(prompt, request);
     return { content, usage: { promptTokens: estimateTokens(prompt.system) + estimateTokens(prompt.user), completionTokens: estimateTokens(content) } };
   }
 
-  private compose(prompt: AssembledPrompt, request: CompletionRequest): string {
-    const role = this.rolePrompts.get(request.role);
+  private async compose(prompt: AssembledPrompt, request: CompletionRequest): Promise<string> {
+    const role = await this.rolePrompts.get(request.role);
     const lines = [`[offline] ${request.agentName} (${request.role}) on "${request.task.title}"`, '', `Focus: ${role.focus}.`];
     if (prompt.priorOutputs.length > 0) {
       lines.push(`Building on: ${prompt.priorOutputs.map((output) => `${output.name} (${output.role})`).join(', ')}.`);

@@ -18,8 +18,8 @@ const PRIOR_OUTPUT_BUDGET = 6000;
 export class PromptBuilder {
   constructor(private readonly rolePrompts: RolePrompts) {}
 
-  build(request: CompletionRequest): AssembledPrompt {
-    const role = this.rolePrompts.get(request.role);
+  async build(request: CompletionRequest): Promise<AssembledPrompt> {
+    const role = await this.rolePrompts.get(request.role);
     const system = [request.systemPrompt ?? role.prompt, `Your name in this squad is ${request.agentName}.`].join('\n\n');
     const priorOutputs = withinBudget(request.priorOutputs, PRIOR_OUTPUT_BUDGET);
     const sections = [`# Task: ${request.task.title}`, request.task.description];

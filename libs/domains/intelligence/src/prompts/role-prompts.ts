@@ -1,6 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { Cache, CacheKeys } from '@agent-squad/cache';
 import type { AgentRole } from '@agent-squad/contracts';
 
 export interface RolePrompt {
@@ -11,18 +13,26 @@ export interface RolePrompt {
 }
 
 /**
- * Role prompts are markdown files in the repo (`libs/domains/intelligence/prompts/roles`), read
- * once per process and kept in memory: they only change with a deploy.
+ * Role prompts are markdown files in the repo (`libs/domains/intelligence/prompts/roles`): they
+ * only change with a deploy, so each is read once and kept in this process's memory for a day
+ * (the `rolePrompt` cache policy: L1 only).
  */
 @Injectable()
 export class RolePrompts {
-  private prompts?: Map<string, RolePrompt>;
+  private dir?: string;
 
-  get(role: AgentRole): RolePrompt {
-    this.prompts ??= loadAll(findPromptsDir());
-    const prompt = this.prompts.get(role);
-    if (!prompt) throw new Error(`No prompt file for role ${role}`);
-    return prompt;
+  constructor(private readonly cache: Cache) {}
+
+  get(role: AgentRole): Promise<RolePrompt> {
+    return this.cache.getOrLoad(CacheKeys.rolePrompt(role), () => this.load(role));
+  }
+
+  private async load(role: AgentRole): Promise<RolePrompt> {
+    this.dir ??= findPromptsDir();
+    const text = await readFile(join(this.dir, `${role}.md`), 'utf8').catch(() => {
+      throw new Error(`No prompt file for role ${role}`);
+    });
+    return parse(text);
   }
 }
 
@@ -35,11 +45,6 @@ function findPromptsDir(): string {
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) throw new Error(`Role prompts folder ${PROMPTS_DIR} not found above ${__dirname}`);
   }
-}
-
-function loadAll(dir: string): Map<string, RolePrompt> {
-  const files = readdirSync(dir).filter((file) => file.endsWith('.md'));
-  return new Map(files.map((file) => [file.slice(0, -3), parse(readFileSync(join(dir, file), 'utf8'))]));
 }
 
 /** A file is `---` front matter (`key: value` lines) `---`, then the prompt. */

@@ -12,4 +12,5 @@ export default async function globalSetup(): Promise<void> {
   globalThis.e2eStack = stack;
   process.env.E2E_BASE_URL = stack.baseUrl;
   process.env.E2E_GATEWAY_URLS = stack.gatewayUrls.join(',');
+  process.env.E2E_SERVICE_URLS = [...stack.services.values()].map((service) => service.url).join(',');
 }

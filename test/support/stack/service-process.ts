@@ -50,10 +50,24 @@ export class ServiceProcess {
     return this.child.pid!;
   }
 
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** SIGTERM, then wait for the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     this.child.kill(signal);
     return this.exited;
+  }
+
+  /** A graceful stop that cannot hang: still running after `graceMs`, the process is killed. */
+  async stopWithin(graceMs: number): Promise<number | null> {
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    try {
+      return await this.stop();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 import { clearNamespace, dropDatabase, LOCAL } from './local-services';
 import { ServiceProcess } from './service-process';
@@ -12,38 +12,48 @@ export type Shape = 'embedded' | 'services';
 export const SPLIT_APPS = ['core', 'worker', 'intelligence', 'integration', 'billing'] as const;
 export type AppName = (typeof SPLIT_APPS)[number] | 'gateway' | 'monolith';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** The repo root, from the TypeScript sources (Jest) or from their build under dist/ (bench). */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no repo root (nx.json) above ${from}`);
+  }
+}
+
 const entryOf = (app: AppName): string => join('dist', 'apps', app, 'src', 'main.js');
 
+/** How long a process may take to stop gracefully before it is killed: a stop never hangs. */
+const STOP_GRACE_MS = 10_000;
+
 export interface StackOptions {
-  /** Extra environment for every process (e.g. a short JOB_LOCK_MS). */
+  /** Extra environment for every process (e.g. a short JOB_LOCK_MS, NODE_ENV=production). */
   env?: Record<string, string>;
+  /** Extra environment for one process, by its name (e.g. a profiler per process). */
+  serviceEnv?: (name: string) => Record<string, string>;
   /** Gateway replicas in the split shape. */
   gateways?: number;
-  /** The split shape as phase 1 instead: this many identical monolith replicas (every role) on the shared servers. */
-  replicas?: number;
 }
 
 /**
- * A running platform for tests, built from `dist/` (run `npm run build` first): one embedded
- * process, or the split shape — gateways, core, worker, intelligence, integration and billing as
- * separate processes on the local PostgreSQL, Redis and NATS, isolated by a fresh database and a
- * fresh namespace.
+ * A running platform for tests and benchmarks, built from `dist/` (run `npm run build` first): one
+ * embedded process, or the split shape — gateways, core, worker, intelligence, integration and
+ * billing as separate processes on the local PostgreSQL, Redis and NATS, isolated by a fresh
+ * database and a fresh namespace.
  */
 export class Stack {
   readonly services = new Map<string, ServiceProcess>();
   readonly gatewayUrls: string[] = [];
-  private readonly logDir: string;
-  private readonly namespace = `e2e${randomBytes(4).toString('hex')}`;
-  private readonly database = `asq_${this.namespace}`;
-  private readonly dataDir: string;
+  readonly namespace = `e2e${randomBytes(4).toString('hex')}`;
+  readonly logDir = join(REPO_ROOT, 'tmp', 'logs', this.namespace);
+  readonly database = `asq_${this.namespace}`;
+  private readonly dataDir = mkdtempSync(join(tmpdir(), 'asq-stack-'));
 
   private constructor(
     readonly shape: Shape,
     private readonly options: StackOptions,
   ) {
-    this.dataDir = mkdtempSync(join(tmpdir(), 'asq-stack-'));
-    this.logDir = join(REPO_ROOT, 'tmp', 'logs', this.namespace);
     mkdirSync(this.logDir, { recursive: true });
   }
 
@@ -52,8 +62,6 @@ export class Stack {
     try {
       if (shape === 'embedded') {
         await stack.startGateway('monolith');
-      } else if (options.replicas) {
-        for (let index = 0; index < options.replicas; index++) await stack.startGateway('monolith', `replica-${index + 1}`);
       } else {
         await Promise.all(SPLIT_APPS.map((app) => stack.startService(app, app)));
         for (let index = 0; index < (options.gateways ?? 2); index++) await stack.startGateway('gateway', `gateway-${index + 1}`);
@@ -85,10 +93,17 @@ export class Stack {
     return { ...shared, ...split, ...this.options.env };
   }
 
+  /** The running processes that host the worker role. */
+  get workers(): ServiceProcess[] {
+    const names = this.shape === 'embedded' ? ['monolith'] : [...this.services.keys()].filter((name) => name === 'worker' || name.startsWith('worker-'));
+    return names.map((name) => this.services.get(name)!).filter((service) => service.running);
+  }
+
   /** Starts a process of `app` under `name`; resolves when it is ready. */
   async startService(name: string, app: AppName, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await freePort();
-    const service = new ServiceProcess({ name, entry: entryOf(app), port, env: { ...this.env, PORT: String(port), ...env }, logFile: join(this.logDir, `${name}.log`) }, REPO_ROOT);
+    const serviceEnv = { ...this.env, PORT: String(port), ...this.options.serviceEnv?.(name), ...env };
+    const service = new ServiceProcess({ name, entry: entryOf(app), port, env: serviceEnv, logFile: join(this.logDir, `${name}.log`) }, REPO_ROOT);
     this.services.set(name, service);
     await service.started;
     return service;
@@ -105,8 +120,9 @@ export class Stack {
     return service;
   }
 
+  /** Stops every process (killing any that outlives the grace period), then removes the stack's data. */
   async stop(): Promise<void> {
-    await Promise.all([...this.services.values()].map((service) => service.stop()));
+    await Promise.all([...this.services.values()].map((service) => service.stopWithin(STOP_GRACE_MS)));
     if (this.shape === 'services') {
       await dropDatabase(this.database);
       await clearNamespace(this.namespace);

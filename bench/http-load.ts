@@ -1,0 +1,79 @@
+import autocannon from 'autocannon';
+
+/** One request to send: a target picked per request, so load spreads over many users and squads. */
+export interface Target {
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadOptions {
+  title: string;
+  baseUrl: string;
+  method?: 'GET' | 'POST';
+  /** Called for every request; round-robin over prepared targets. */
+  next: () => Target;
+  connections: number;
+  durationSeconds: number;
+  /** Fixed overall request rate (autocannon corrects latencies for coordinated omission); unset = as fast as possible. */
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  title: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  total: number;
+  /** Requests sent, answered or not (a phase can end with requests still waiting). */
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  durationSeconds: number;
+}
+
+/** Runs autocannon in this process and keeps what the report needs: throughput and latency percentiles (ms). */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    title: options.title,
+    url: options.baseUrl,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    method: options.method ?? 'GET',
+    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+    requests: [
+      {
+        setupRequest: (request) => {
+          const target = options.next();
+          return { ...request, path: target.path, headers: { ...request.headers, ...target.headers }, ...(target.body === undefined ? {} : { body: target.body }) };
+        },
+      },
+    ],
+  });
+  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stats]) => [code, stats.count]));
+  return {
+    title: options.title,
+    // Completed requests over the run's wall time: the achieved rate, not the per-second sample mean.
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    sent: result.requests.sent ?? result.requests.total,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCodes,
+    durationSeconds: result.duration,
+  };
+}
+
+/** An endless round-robin over `items`. */
+export function roundRobin<T>(items: readonly T[]): () => T {
+  if (items.length === 0) throw new Error('round-robin over nothing');
+  let index = 0;
+  return () => items[index++ % items.length]!;
+}

@@ -1,0 +1,68 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, type Shape } from '../test/support/stack/stack';
+import { benchBareFastify } from './bare-fastify';
+import { stopEverything } from './cleanup';
+import { machineFacts } from './machine';
+import { rawCeilings } from './raw-ceilings';
+import { renderReport } from './report';
+import { benchShape, type ShapeResults } from './shape-bench';
+import { settingsFrom } from './settings';
+
+const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/**
+ * `npm run bench`: raw infrastructure ceilings, bare Fastify, then the embedded and the split shape
+ * of the product, one after the other (never two at once: they would share the CPUs), and one
+ * markdown report on stdout and in bench/results/latest.md.
+ */
+async function main(): Promise<void> {
+  const began = performance.now();
+  const settings = settingsFrom(process.env);
+  const machine = machineFacts(REPO_ROOT);
+  log(`node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((value) => value.toFixed(2)).join(' ')}`);
+
+  log('raw ceilings: PostgreSQL, Redis, NATS');
+  const raw = await rawCeilings(settings.rawSamples);
+  log('bare Fastify');
+  const bare = await benchBareFastify(settings.http);
+  log(`bare Fastify: ${bare.result.requestsPerSecond.toFixed(0)} req/s, p99 ${bare.result.p99} ms`);
+
+  const shapes: ShapeResults[] = [];
+  const failed: string[] = [];
+  for (const shape of ['embedded', 'services'] as Shape[]) {
+    try {
+      shapes.push(await benchShape(shape, settings, log));
+    } catch (error) {
+      // One shape failing (e.g. a local server down) should not lose the other's figures.
+      failed.push(`${shape}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${shape} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
+  const markdown = renderReport({ machine, loadAverageAtEnd: loadavg() as [number, number, number], settings, bare, raw, shapes, totalSeconds: (performance.now() - began) / 1000 });
+  const failures = failed.length === 0 ? '' : `\n**Phases that failed:**\n\n${failed.map((line) => `- ${line}`).join('\n')}\n`;
+  const output = markdown + failures;
+  process.stdout.write(output);
+  const dir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), output);
+  log(`report written to ${join(dir, 'latest.md')}`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+// Ctrl-C or a kill: stop every process the bench started before leaving.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything the bench started`);
+    void stopEverything().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((error: unknown) => {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopEverything());

@@ -1,0 +1,52 @@
+/** What the bench does, in one place: the figures in the report are only comparable at these settings. */
+export interface BenchSettings {
+  /** Autocannon settings shared by bare Fastify and GET /v1/squads/:id, so their ratio is fair. */
+  http: { connections: number; durationSeconds: number; warmupSeconds: number };
+  /** POST /v1/squads/:id/tasks at a fixed overall rate, judged against a p99 target. */
+  fixedRate: { rate: number; durationSeconds: number; connections: number; p99TargetMs: number };
+  /** POST /v1/squads/:id/tasks as fast as it goes. */
+  maxPost: { durationSeconds: number; connections: number };
+  /** The burst whose completion rate is measured. */
+  executions: { tasks: number; concurrency: number; timeoutMs: number };
+  seed: { users: number; squadsPerUser: number; members: number };
+  /** Sequential round trips per raw ceiling. */
+  rawSamples: number;
+  /** Also measure the split shape's burst with a second worker process. */
+  secondWorker: boolean;
+  /** Quotas high enough never to answer 402 during the bench. */
+  stackEnv: Record<string, string>;
+  /** Write a V8 CPU profile per product process (see settingsFrom). */
+  cpuProfile: boolean;
+}
+
+export const DEFAULT_SETTINGS: BenchSettings = {
+  http: { connections: 50, durationSeconds: 10, warmupSeconds: 2 },
+  fixedRate: { rate: 200, durationSeconds: 15, connections: 50, p99TargetMs: 100 },
+  maxPost: { durationSeconds: 5, connections: 50 },
+  // 600, not 1,000: at the ~12/s this machine manages, three bursts of 1,000 alone would take the whole time budget.
+  executions: { tasks: 600, concurrency: 50, timeoutMs: 120_000 },
+  seed: { users: 50, squadsPerUser: 4, members: 3 },
+  rawSamples: 5000,
+  secondWorker: true,
+  stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000' },
+  cpuProfile: false,
+};
+
+/**
+ * BENCH_QUICK=1: every phase, a fraction of the time (to check the bench itself, not to quote).
+ * BENCH_CPU_PROF=1: every product process writes a V8 CPU profile (.cpuprofile) into its stack's log
+ * folder when it stops: open it in Chrome DevTools to see where the time goes (profiling slows it down).
+ */
+export function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings {
+  const base = env.BENCH_CPU_PROF === '1' ? { ...DEFAULT_SETTINGS, cpuProfile: true } : DEFAULT_SETTINGS;
+  if (env.BENCH_QUICK !== '1') return base;
+  return {
+    ...base,
+    http: { connections: 20, durationSeconds: 2, warmupSeconds: 1 },
+    fixedRate: { ...DEFAULT_SETTINGS.fixedRate, durationSeconds: 3 },
+    maxPost: { durationSeconds: 2, connections: 20 },
+    executions: { tasks: 100, concurrency: 20, timeoutMs: 30_000 },
+    seed: { users: 5, squadsPerUser: 2, members: 3 },
+    rawSamples: 500,
+  };
+}

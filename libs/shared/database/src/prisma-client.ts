@@ -10,4 +10,7 @@ export interface PrismaClientLike {
 }
 
 /** A generated `PrismaClient` class, or a domain's subclass of it (its DI token). */
-export type PrismaClientClass<T extends PrismaClientLike> = new (options: { adapter: DatabaseAdapter }) => T;
+export type PrismaClientClass<T extends PrismaClientLike> = new (options: {
+  adapter: DatabaseAdapter;
+  transactionOptions?: { maxWait?: number; timeout?: number };
+}) => T;

@@ -20,6 +20,6 @@ export function sendProblem(reply: FastifyReply, exception: unknown, logger: Log
   if (error.code === ErrorCode.Internal) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   if (reply.sent || reply.raw.headersSent) return;
   const problem = problemFromAppError(error);
-  if (error.code === ErrorCode.RateLimited) void reply.header('retry-after', '1');
+  if (error.code === ErrorCode.RateLimited || error.code === ErrorCode.Unavailable) void reply.header('retry-after', '1');
   void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { AppError, ErrorCode } from '@agent-squad/contracts';
+import { AppError, ErrorCode, isDependencyError } from '@agent-squad/contracts';
 import { codeForStatus } from './problem';
 
 interface FastifyLikeError {
@@ -19,6 +19,7 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
 /** Any error a request can end with, as an AppError; `internal` hides details of unknown faults. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  if (isDependencyError(error)) return new AppError(ErrorCode.Unavailable, 'A dependency is busy or unavailable; retry shortly');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     return new AppError(codeForStatus(status), status >= 500 ? 'The server failed to answer' : error.message);

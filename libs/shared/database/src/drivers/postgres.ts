@@ -1,8 +1,11 @@
 import { Client, Pool, type ClientConfig } from 'pg';
 
+/** Seed: a request waits at most 30 s for a pooled connection. */
+export const POOL_ACQUIRE_TIMEOUT_MS = 30_000;
+
 /** Pool settings from the seed's sizing (DESIGN §5): 30 s wait for a connection, recycled hourly. */
 export function createPool(url: string, size: number): Pool {
-  return new Pool({ connectionString: url, max: size, connectionTimeoutMillis: 30_000, maxLifetimeSeconds: 3600 });
+  return new Pool({ connectionString: url, max: size, connectionTimeoutMillis: POOL_ACQUIRE_TIMEOUT_MS, maxLifetimeSeconds: 3600 });
 }
 
 const INVALID_CATALOG_NAME = '3D000';

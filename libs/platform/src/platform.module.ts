@@ -5,12 +5,13 @@ import { AppConfig, ConfigModule } from '@agent-squad/config';
 import { CoreModule } from '@agent-squad/core';
 import { DatabaseModule } from '@agent-squad/database';
 import { GatewayModule } from '@agent-squad/gateway';
-import { OpsController } from '@agent-squad/http';
+import { OpsController, OpsQueuesController } from '@agent-squad/http';
 import { IntegrationModule } from '@agent-squad/integration';
 import { IntelligenceModule } from '@agent-squad/intelligence';
 import { MessagingModule } from '@agent-squad/messaging';
 import { ObservabilityModule } from '@agent-squad/observability';
 import { QueueModule } from '@agent-squad/queue';
+import { DependencyMonitor } from './dependency-monitor';
 import { InfrastructureHealth } from './infrastructure-health';
 
 /** The root module of a process: shared infrastructure, plus the modules its roles call for. */
@@ -26,8 +27,8 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [CacheModule.forRoot(), ConfigModule.forRoot(config), DatabaseModule.forRoot(), MessagingModule.forRoot(), ObservabilityModule, QueueModule.forRoot(), ...hosted],
-      controllers: [OpsController],
-      providers: [InfrastructureHealth],
+      controllers: [OpsController, OpsQueuesController],
+      providers: [DependencyMonitor, InfrastructureHealth],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DatabaseConnections } from '@agent-squad/database';
+import { DatabaseConnections, domainBackupJob } from '@agent-squad/database';
 import { BillingDb } from './billing-db';
 import { BillingRpcServer } from './billing-rpc.server';
 import { UsageMeter } from './usage/usage-meter';
@@ -9,6 +9,7 @@ import { UsageService } from './usage/usage.service';
 @Module({
   providers: [
     { provide: BillingDb, useFactory: (db: DatabaseConnections) => db.client('billing', BillingDb), inject: [DatabaseConnections] },
+    domainBackupJob('billing'),
     BillingRpcServer,
     UsageMeter,
     UsageService,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BILLING_SERVICE, INTELLIGENCE_SERVICE } from '@agent-squad/contracts';
-import { DatabaseConnections } from '@agent-squad/database';
+import { DatabaseConnections, domainBackupJob } from '@agent-squad/database';
 import { rpcClientProvider } from '@agent-squad/messaging';
 import { AuthService } from './auth/auth.service';
 import { CoreDb } from './core-db';
@@ -13,6 +13,7 @@ import { ExecutionReconciler } from './executions/execution-reconciler';
 import { ExecutionRunner } from './executions/execution-runner';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutionWorker } from './executions/execution-worker';
+import { ExecutionCleanup } from './maintenance/execution-cleanup';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { CachedWrites } from './shared/cached-writes';
@@ -26,9 +27,11 @@ import { TasksService } from './tasks/tasks.service';
     { provide: CoreDb, useFactory: (db: DatabaseConnections) => db.client('core', CoreDb), inject: [DatabaseConnections] },
     rpcClientProvider(BILLING_SERVICE),
     rpcClientProvider(INTELLIGENCE_SERVICE),
+    domainBackupJob('core'),
     AuthService,
     CachedWrites,
     CoreRpcServer,
+    ExecutionCleanup,
     ExecutionDispatcher,
     ExecutionEventLog,
     ExecutionFactory,

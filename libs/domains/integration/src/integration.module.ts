@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SQUADS_SERVICE } from '@agent-squad/contracts';
-import { DatabaseConnections } from '@agent-squad/database';
+import { DatabaseConnections, domainBackupJob } from '@agent-squad/database';
 import { rpcClientProvider } from '@agent-squad/messaging';
 import { IntegrationDb } from './integration-db';
 import { IntegrationRpcServer } from './integration-rpc.server';
@@ -11,6 +11,7 @@ import { IntegrationsService } from './links/integrations.service';
   providers: [
     { provide: IntegrationDb, useFactory: (db: DatabaseConnections) => db.client('integration', IntegrationDb), inject: [DatabaseConnections] },
     rpcClientProvider(SQUADS_SERVICE),
+    domainBackupJob('integration'),
     IntegrationRpcServer,
     IntegrationsService,
   ],

@@ -8,7 +8,7 @@ import { openPglite } from './drivers/pglite';
 import { connectCreatingDatabase, createPool } from './drivers/postgres';
 import { loadMigrations } from './migrations/migration-files';
 import { runMigrations } from './migrations/migration-runner';
-import { pgliteSession, postgresSession } from './migrations/sql-session';
+import { pgliteSession, postgresSession, type SqlSession } from './migrations/sql-session';
 import { type DatabaseAdapter, type PrismaClientClass, type PrismaClientLike } from './prisma-client';
 
 /**
@@ -20,6 +20,7 @@ import { type DatabaseAdapter, type PrismaClientClass, type PrismaClientLike } f
 export class DatabaseConnections implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseConnections.name);
   private readonly clients = new Map<Domain, Promise<PrismaClientLike>>();
+  private readonly migrations = new Map<Domain, Promise<void>>();
   private readonly pools = new Map<string, Pool>();
   private readonly pglites = new Map<string, Promise<PGlite>>();
 
@@ -41,6 +42,23 @@ export class DatabaseConnections implements OnApplicationShutdown {
     return client as Promise<T>;
   }
 
+  /**
+   * Runs `work` on a session of its own on the domain's database (a dedicated pooled connection,
+   * or the PGlite instance), once the domain's migrations are applied: raw SQL beyond Prisma, such
+   * as backups' cursors.
+   */
+  async session<T>(domain: Domain, work: (session: SqlSession) => Promise<T>): Promise<T> {
+    await this.migrated(domain);
+    const target = this.config.databases[domain];
+    if (target.kind === 'pglite') return work(pgliteSession(await this.pglite(target.dataDir)));
+    const connection = await this.pool(target.url).connect();
+    try {
+      return await work(postgresSession(connection));
+    } finally {
+      connection.release();
+    }
+  }
+
   /** Readiness: resolves when the domain's database answers a trivial query. */
   async ping(domain: Domain): Promise<void> {
     const target = this.config.databases[domain];
@@ -57,16 +75,28 @@ export class DatabaseConnections implements OnApplicationShutdown {
       ...pglites.map((db) => (db.status === 'fulfilled' ? db.value.close() : undefined)),
     ]);
     this.clients.clear();
+    this.migrations.clear();
     this.pools.clear();
     this.pglites.clear();
   }
 
   private async createClient<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>): Promise<T> {
-    if (this.config.env.DATABASE_MIGRATE_ON_START) await this.migrate(domain);
+    await this.migrated(domain);
     return new Client({ adapter: await this.adapter(this.config.databases[domain]) });
   }
 
-  /** Applies the domain's pending migrations (once per process: `client` caches its result). */
+  /** Applies the domain's pending migrations when DATABASE_MIGRATE_ON_START, once per process (a failure may be retried). */
+  private migrated(domain: Domain): Promise<void> {
+    if (!this.config.env.DATABASE_MIGRATE_ON_START) return Promise.resolve();
+    let migrated = this.migrations.get(domain);
+    if (!migrated) {
+      migrated = this.migrate(domain);
+      this.migrations.set(domain, migrated);
+      migrated.catch(() => this.migrations.delete(domain));
+    }
+    return migrated;
+  }
+
   private async migrate(domain: Domain): Promise<void> {
     const target = this.config.databases[domain];
     const migrations = loadMigrations(domain);

@@ -1,5 +1,10 @@
+export * from './backup/backup-folders';
+export * from './backup/backup-manifest';
+export * from './backup/domain-backup-job';
+export * from './backup/restore-domain';
 export * from './database-connections';
 export * from './database.module';
 export { MigrationChecksumError } from './migrations/migration-runner';
 export * from './prisma-client';
 export * from './prisma-errors';
+export type { SqlExecutor, SqlSession } from './migrations/sql-session';

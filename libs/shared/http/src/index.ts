@@ -1,5 +1,7 @@
 export * from './http-server';
 export * from './openapi';
+export * from './ops-queues.controller';
+export * from './ops-token.guard';
 export * from './ops.controller';
 export * from './problem';
 export * from './problem.filter';

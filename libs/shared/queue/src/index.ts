@@ -9,3 +9,4 @@ export * from './queue.module';
 export * from './queues';
 export * from './schedule/clock';
 export * from './schedule/periodic';
+export * from './schedule/run-every';

@@ -1,7 +1,7 @@
 import { deferred, type Deferred } from './deferred';
 
 /** `JobOutcome` of `@agent-squad/queue`, which this lib does not import: the queue lib's own tests use it. */
-type JobOutcome = 'completed' | 'retry' | 'failed';
+type JobOutcome = 'completed' | 'retry' | 'failed' | 'deferred';
 
 interface Waiter {
   queue: string;

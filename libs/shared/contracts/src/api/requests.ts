@@ -94,6 +94,8 @@ export const submitTaskSchema = z
 export type SubmitTaskInput = z.infer<typeof submitTaskSchema>;
 
 export const idempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
+/** A repeated `Idempotency-Key` gets the first answer back within this window; then the key is free again. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export const createIntegrationSchema = z
   .discriminatedUnion('kind', [

@@ -1,4 +1,5 @@
 import { type Domain } from '@agent-squad/config';
+import { quoteIdentifier as quote } from '../quote-identifier';
 import { type Migration } from './migration-files';
 import { type SqlSession } from './sql-session';
 
@@ -12,7 +13,6 @@ interface AppliedRow {
   checksum: string;
 }
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 // Duck-typed: driver errors need not be `instanceof Error` here (another realm, e.g. under Jest).
 const messageOf = (error: unknown) => String((error as { message?: unknown } | null)?.message ?? error);
 

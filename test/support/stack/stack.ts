@@ -24,6 +24,9 @@ function findRepoRoot(from: string): string {
 
 const entryOf = (app: AppName): string => join('dist', 'apps', app, 'src', 'main.js');
 
+/** The admin token of every stack's ops endpoints (`GET /ops/queues`). */
+export const OPS_TOKEN = 'e2e-ops-token-0123456789abcdef0123456789';
+
 /** How long a process may take to stop gracefully before it is killed: a stop never hangs. */
 const STOP_GRACE_MS = 10_000;
 
@@ -79,7 +82,7 @@ export class Stack {
 
   /** The environment every process of this stack shares. */
   get env(): Record<string, string> {
-    const shared = { NODE_ENV: 'test', LOG_LEVEL: 'info', PLAN_FREE_EXECUTIONS: '10', HOST: '127.0.0.1', DATA_DIR: this.dataDir };
+    const shared = { NODE_ENV: 'test', LOG_LEVEL: 'info', PLAN_FREE_EXECUTIONS: '10', HOST: '127.0.0.1', DATA_DIR: this.dataDir, OPS_TOKEN };
     const split: Record<string, string> =
       this.shape === 'services'
         ? {

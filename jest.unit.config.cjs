@@ -2,5 +2,6 @@
 module.exports = {
   ...require('./jest.preset.cjs'),
   displayName: 'unit',
-  testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'],
+  // test/deploy: the deployment files (compose, Kubernetes) read and checked, no service started.
+  testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'],
 };

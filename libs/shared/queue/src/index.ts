@@ -4,6 +4,7 @@ export * from './job-observer';
 export { DEFAULT_RETRY, type RetryPolicy } from './job-policy';
 export * from './job-queue';
 export * from './metrics/queue-stats';
+export { QUEUE_JOBS_METRIC } from './metrics/queue-depth-metrics';
 export * from './queue-contract';
 export * from './queue.module';
 export * from './queues';

@@ -5,6 +5,9 @@ import { QueueStats, type QueueSnapshot } from './queue-stats';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
+/** Jobs per queue and state: `state="waiting"` is the queue depth the worker autoscaler follows (deploy/k8s). */
+export const QUEUE_JOBS_METRIC = 'queue_jobs';
+
 /**
  * Queue depth and the age of the oldest waiting job per queue, read when scraped. With BullMQ they
  * are the whole deployment's (every process reports the same values: aggregate with `max`), and
@@ -17,7 +20,7 @@ export class QueueDepthMetrics {
   constructor(metrics: Metrics, stats: QueueStats) {
     const read = () => this.read(stats);
     new Gauge({
-      name: 'queue_jobs',
+      name: QUEUE_JOBS_METRIC,
       help: 'Jobs per queue and state (waiting = queue depth, active, delayed, failed)',
       labelNames: ['queue', 'state'],
       registers: [metrics.registry],

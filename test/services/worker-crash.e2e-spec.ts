@@ -12,8 +12,8 @@ import { Stack } from '../support/stack/stack';
 describe('a worker killed mid-execution', () => {
   let stack: Stack;
   beforeAll(async () => {
-    // A short job lock: the queue notices the dead worker within about two of these.
-    stack = await Stack.start('services', { gateways: 1, env: { JOB_LOCK_MS: '2000' } });
+    // Short job lock and lease: the dead worker's execution is taken over within a few seconds.
+    stack = await Stack.start('services', { gateways: 1, env: { JOB_LOCK_MS: '2000', EXECUTION_LEASE_MS: '2000', EXECUTION_RECONCILE_EVERY_MS: '500' } });
     process.env.E2E_BASE_URL = stack.baseUrl;
   });
   afterAll(() => stack?.stop());

@@ -5,14 +5,18 @@ import { rpcClientProvider } from '@agent-squad/messaging';
 import { AuthService } from './auth/auth.service';
 import { CoreDb } from './core-db';
 import { CoreRpcServer } from './core-rpc.server';
+import { ExecutionAdmission } from './executions/execution-admission';
+import { ExecutionClaims } from './executions/execution-claims';
 import { ExecutionEventLog } from './executions/execution-event-log';
 import { ExecutionFactory } from './executions/execution-factory';
 import { ExecutionFinisher } from './executions/execution-finisher';
+import { ExecutionLeases } from './executions/execution-leases';
 import { ExecutionDispatcher } from './executions/execution-queue';
 import { ExecutionReconciler } from './executions/execution-reconciler';
 import { ExecutionRunner } from './executions/execution-runner';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutionWorker } from './executions/execution-worker';
+import { StepRecorder } from './executions/step-recorder';
 import { ExecutionCleanup } from './maintenance/execution-cleanup';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -32,10 +36,13 @@ import { TasksService } from './tasks/tasks.service';
     CachedWrites,
     CoreRpcServer,
     ExecutionCleanup,
+    ExecutionAdmission,
+    ExecutionClaims,
     ExecutionDispatcher,
     ExecutionEventLog,
     ExecutionFactory,
     ExecutionFinisher,
+    ExecutionLeases,
     ExecutionReconciler,
     ExecutionRunner,
     ExecutionsService,
@@ -44,6 +51,7 @@ import { TasksService } from './tasks/tasks.service';
     Outbox,
     OutboxRelay,
     SquadsService,
+    StepRecorder,
     TasksService,
   ],
 })

@@ -56,6 +56,22 @@ export const envSchema = z.object({
   JOB_LOCK_MS: int(10_000, 1000),
   OUTBOX_POLL_MS: int(1000, 10),
 
+  // Executions (DESIGN §3). A worker holds a lease on each execution it runs and renews it every
+  // third of EXECUTION_LEASE_MS; once a lease has passed, the execution is claimed again within
+  // EXECUTION_RECONCILE_EVERY_MS (the reconciler re-adds its job) plus the time to take the job.
+  EXECUTION_LEASE_MS: int(15_000, 300),
+  EXECUTION_RECONCILE_EVERY_MS: int(5_000, 100),
+  /** A queued execution whose job was added this long ago gets it added again (the queue's store may have lost it). */
+  EXECUTION_REDISPATCH_AFTER_MS: int(30_000, 100),
+  /** An agent step (one LLM call) taking longer fails the execution. */
+  EXECUTION_STEP_TIMEOUT_MS: int(600_000, 100),
+  /** An execution running longer than this since it started ends `failed` (timed out). */
+  EXECUTION_TIMEOUT_MS: int(3_600_000, 100),
+  /** Executions of one user waiting for a worker or running at once; the rest wait in the database, oldest first. */
+  USER_MAX_ACTIVE_EXECUTIONS: int(10, 1),
+  /** On SIGTERM a worker finishes its running steps for at most this long, then hands the rest over unfinished; the process then exits 0. */
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
+
   DEFAULT_MODEL: z.string().default('offline'),
   OFFLINE_LLM_LATENCY_MS: int(0),
 

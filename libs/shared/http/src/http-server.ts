@@ -28,7 +28,8 @@ export async function createHttpApp(rootModule: unknown, options: HttpServerOpti
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, { logger: options.logger, bufferLogs: true, bodyParser: false, abortOnError: false });
   configureFastify(app.getHttpAdapter().getInstance());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // A graceful stop (every shutdown hook done) exits 0, as orchestrators expect of a clean exit.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

@@ -2,6 +2,7 @@ export * from './bullmq/bullmq-queue';
 export * from './inline/inline-queue';
 export * from './job-observer';
 export { DEFAULT_RETRY, type RetryPolicy } from './job-policy';
+export * from './job-deferred';
 export * from './job-queue';
 export * from './metrics/queue-stats';
 export { QUEUE_JOBS_METRIC } from './metrics/queue-depth-metrics';

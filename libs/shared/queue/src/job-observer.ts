@@ -1,7 +1,11 @@
+import { JobDeferred } from './job-deferred';
 import type { Job, JobHandler } from './job-queue';
 
-/** How one run of a job ended: `retry` failed and will be tried again, `failed` failed its last attempt. */
-export type JobOutcome = 'completed' | 'retry' | 'failed';
+/**
+ * How one run of a job ended: `retry` failed and will be tried again, `failed` failed its last
+ * attempt, `deferred` was put back in line without using an attempt (`JobDeferred`).
+ */
+export type JobOutcome = 'completed' | 'retry' | 'failed' | 'deferred';
 
 /** What a driver reports about the jobs this process runs: the source of the job metrics. */
 export interface JobObserver {
@@ -26,6 +30,9 @@ export function observeHandler<T>(observer: JobObserver, queue: string, handler:
     try {
       await handler(job);
       outcome = 'completed';
+    } catch (error) {
+      if (error instanceof JobDeferred) outcome = 'deferred';
+      throw error;
     } finally {
       observer.settled(queue, outcome, (performance.now() - started) / 1000);
     }

@@ -73,6 +73,12 @@ export abstract class JobQueue {
   /** Resolves when the queue's store answers (readiness). */
   abstract health(): Promise<void>;
 
+  /**
+   * Stops taking jobs in this process and waits for the running ones (a graceful shutdown's first
+   * step); adding jobs still works until `close`.
+   */
+  abstract stopProcessing(): Promise<void>;
+
   /** Stops taking jobs and waits for the running ones to finish. */
   abstract close(): Promise<void>;
 }

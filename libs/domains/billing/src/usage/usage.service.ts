@@ -30,7 +30,7 @@ export class UsageService implements BillingApi {
     };
   }
 
-  async assertQuota({ userId }: { userId: string }): Promise<null> {
+  async assertQuota({ userId }: { userId: string }): Promise<{ plan: string }> {
     const report = await this.usage({ userId });
     if (report.executions >= report.quota.executions) {
       throw new AppError(ErrorCode.QuotaExceeded, `The ${report.plan} plan allows ${report.quota.executions} executions per month; all are used`);
@@ -38,6 +38,6 @@ export class UsageService implements BillingApi {
     if (report.tokens >= report.quota.tokens) {
       throw new AppError(ErrorCode.QuotaExceeded, `The ${report.plan} plan allows ${report.quota.tokens} tokens per month; all are used`);
     }
-    return null;
+    return { plan: report.plan };
   }
 }

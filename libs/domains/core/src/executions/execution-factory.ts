@@ -9,16 +9,17 @@ export const stepsInOrder = { steps: { orderBy: { index: 'asc' } } } as const;
 /**
  * Creates a queued execution of a task in the caller's transaction: one step per member, a
  * snapshot of the member as it is now (later edits to the squad do not change a run under way),
- * and the stream's first event.
+ * and the stream's first event. It reaches the workers once admitted (`ExecutionAdmission`).
  */
 @Injectable()
 export class ExecutionFactory {
-  async createQueued(tx: Prisma.TransactionClient, task: { id: string; ownerId: string; squadId: string }, members: Member[]): Promise<Execution> {
+  async createQueued(tx: Prisma.TransactionClient, task: { id: string; ownerId: string; squadId: string }, members: Member[], priority: number): Promise<Execution> {
     const execution = await tx.execution.create({
       data: {
         ownerId: task.ownerId,
         taskId: task.id,
         squadId: task.squadId,
+        priority,
         eventSeq: 1,
         steps: {
           create: members.map((member, index) => ({

@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EXECUTION_FINISHED, type ExecutionStatus } from '@agent-squad/contracts';
+import { EXECUTION_FINISHED, type ExecutionEvent, type ExecutionFinishedPayload, type ExecutionStatus } from '@agent-squad/contracts';
 import { Metrics } from '@agent-squad/observability';
 import type { Counter } from 'prom-client';
 import { CoreDb } from '../core-db';
-import { Outbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { ExecutionAdmission } from './execution-admission';
 import { ExecutionEventLog } from './execution-event-log';
+import type { Usage } from './execution-run';
 
 export interface Outcome {
   status: Extract<ExecutionStatus, 'completed' | 'failed' | 'cancelled'>;
@@ -13,10 +15,20 @@ export interface Outcome {
   error?: string;
 }
 
+/** The execution as its ender knows it: a queued one has never run; a running one is ended by its lease holder. */
+export type Ending = { executionId: string; ownerId: string; squadId: string } & (
+  | { from: 'queued' }
+  | { from: 'running'; fence: number; usage: Usage }
+);
+
+const NO_USAGE: Usage = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
+
 /**
- * Ends an execution. The change is a compare-and-set from the state the caller saw, so nothing can
- * turn a finished execution back, and it commits together with its stream events and the durable
- * `execution.finished` event that billing meters.
+ * Ends an execution in one statement: a compare-and-set from the state its caller saw (and, for a
+ * running one, fenced by the claim number), so nothing can turn a finished execution back. With it
+ * go the steps' final states, the task's status, the two closing stream events, the durable
+ * `execution.finished` event billing meters (outbox), and the release of the owner's place, which
+ * is then given to the owner's oldest waiting execution.
  */
 @Injectable()
 export class ExecutionFinisher {
@@ -25,46 +37,67 @@ export class ExecutionFinisher {
   constructor(
     private readonly db: CoreDb,
     private readonly eventLog: ExecutionEventLog,
-    private readonly outbox: Outbox,
     private readonly relay: OutboxRelay,
+    private readonly admission: ExecutionAdmission,
     metrics: Metrics,
   ) {
     this.finished = metrics.counter('executions_finished_total', 'Executions ended by this process, by final status', ['status']);
   }
 
-  /** True when this call ended the execution; false when it was no longer in `from`. */
-  async finish(executionId: string, from: 'queued' | 'running', outcome: Outcome): Promise<boolean> {
+  /** True when this call ended the execution; false when it was no longer in `from` (or the fence moved). */
+  async finish(ending: Ending, outcome: Outcome): Promise<boolean> {
     const finishedAt = new Date();
-    const events = await this.db.$transaction(async (tx) => {
-      const { count } = await tx.execution.updateMany({
-        where: { id: executionId, status: from },
-        data: { status: outcome.status, result: outcome.result ?? null, error: outcome.error ?? null, finishedAt },
-      });
-      if (count === 0) return null;
-      const unfinishedStatus = outcome.status === 'failed' ? 'failed' : 'skipped';
-      await tx.executionStep.updateMany({ where: { executionId, status: 'running' }, data: { status: unfinishedStatus, finishedAt } });
-      await tx.executionStep.updateMany({ where: { executionId, status: 'pending' }, data: { status: 'skipped' } });
-      const execution = await tx.execution.findUniqueOrThrow({ where: { id: executionId } });
-      await tx.task.updateMany({ where: { id: execution.taskId, latestExecutionId: executionId }, data: { status: outcome.status } });
-      const usage = { llmCalls: execution.llmCalls, promptTokens: execution.promptTokens, completionTokens: execution.completionTokens };
-      await this.outbox.record(tx, EXECUTION_FINISHED, {
-        executionId,
-        ownerId: execution.ownerId,
-        squadId: execution.squadId,
-        status: outcome.status,
-        started: execution.startedAt !== null,
-        ...usage,
-        finishedAt: finishedAt.toISOString(),
-      });
-      return this.eventLog.append(tx, executionId, [
-        { type: 'status', data: { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) } },
-        { type: 'done', data: { status: outcome.status, result: execution.result, error: execution.error, usage } },
-      ]);
-    });
-    if (!events) return false;
+    const usage = ending.from === 'running' ? ending.usage : NO_USAGE;
+    const fence = ending.from === 'running' ? ending.fence : null;
+    const payload: ExecutionFinishedPayload = {
+      executionId: ending.executionId,
+      ownerId: ending.ownerId,
+      squadId: ending.squadId,
+      status: outcome.status,
+      started: ending.from === 'running',
+      ...usage,
+      finishedAt: finishedAt.toISOString(),
+    };
+    const status = { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+    const done = { status: outcome.status, result: outcome.result ?? null, error: outcome.error ?? null, usage };
+    const [row] = await this.db.$queryRaw<{ eventSeq: number; ownerWaits: boolean }[]>`
+      WITH ex AS (
+        UPDATE core.executions
+        SET status = ${outcome.status}, result = ${outcome.result ?? null}, error = ${outcome.error ?? null}, "finishedAt" = ${finishedAt}::timestamptz,
+            "eventSeq" = "eventSeq" + 2, "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+        WHERE id = ${ending.executionId}::uuid AND status = ${ending.from} AND (${fence}::int IS NULL OR attempts = ${fence}::int)
+        RETURNING id, "taskId", "ownerId", "eventSeq"
+      ), steps AS (
+        UPDATE core.execution_steps s
+        SET status = CASE WHEN s.status = 'running' AND ${outcome.status} = 'failed' THEN 'failed' ELSE 'skipped' END,
+            "finishedAt" = CASE WHEN s.status = 'running' THEN ${finishedAt}::timestamptz END
+        FROM ex WHERE s."executionId" = ex.id AND s.status IN ('running', 'pending')
+      ), task AS (
+        UPDATE core.tasks t SET status = ${outcome.status} FROM ex WHERE t.id = ex."taskId" AND t."latestExecutionId" = ex.id
+      ), outbox AS (
+        INSERT INTO core.outbox_events (id, subject, payload)
+        SELECT ${randomUUID()}::uuid, ${EXECUTION_FINISHED.subject}, ${JSON.stringify(payload)}::jsonb FROM ex
+      ), events AS (
+        INSERT INTO core.execution_events ("executionId", seq, type, data)
+        SELECT id, "eventSeq" - 1, 'status', ${JSON.stringify(status)}::jsonb FROM ex
+        UNION ALL SELECT id, "eventSeq", 'done', ${JSON.stringify(done)}::jsonb FROM ex
+      ), place AS (
+        DELETE FROM core.execution_slots s USING ex WHERE s."executionId" = ex.id
+      )
+      SELECT "eventSeq", EXISTS (
+        SELECT 1 FROM core.executions w
+        WHERE w."ownerId" = ex."ownerId" AND w.status = 'queued' AND w.id <> ex.id
+          AND NOT EXISTS (SELECT 1 FROM core.execution_slots s WHERE s."executionId" = w.id)) AS "ownerWaits"
+      FROM ex`;
+    if (!row) return false;
     this.finished.inc({ status: outcome.status });
+    const events: ExecutionEvent[] = [
+      { executionId: ending.executionId, seq: row.eventSeq - 1, type: 'status', data: status },
+      { executionId: ending.executionId, seq: row.eventSeq, type: 'done', data: done },
+    ];
     this.eventLog.publish(events);
     this.relay.kick();
+    if (row.ownerWaits) await this.admission.admit(ending.ownerId);
     return true;
   }
 }

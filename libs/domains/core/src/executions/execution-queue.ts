@@ -1,10 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { defineQueue, JobQueue } from '@agent-squad/queue';
-
-export const EXECUTION_QUEUE = defineQueue<{ executionId: string }>('executions');
+import { JobQueue, QUEUES } from '@agent-squad/queue';
 
 /** Attempts per execution job before the execution is marked failed. */
 export const EXECUTION_JOB_ATTEMPTS = 5;
+
+/** Job priority by the owner's plan (1 runs first): pro before free. */
+export const PLAN_PRIORITY: Readonly<Record<string, number>> = { pro: 1, free: 2 };
+
+export function planPriority(plan: string): number {
+  return PLAN_PRIORITY[plan] ?? PLAN_PRIORITY['free']!;
+}
 
 /**
  * Hands executions to the workers. The job only names the execution: the row is the truth, so a
@@ -16,11 +21,11 @@ export class ExecutionDispatcher {
 
   constructor(private readonly queue: JobQueue) {}
 
-  async dispatch(executionId: string): Promise<void> {
+  async dispatch(executionId: string, priority: number): Promise<void> {
     try {
-      await this.queue.add(EXECUTION_QUEUE, { executionId }, { jobId: executionId, attempts: EXECUTION_JOB_ATTEMPTS });
+      await this.queue.add(QUEUES.executions, { executionId }, { jobId: executionId, priority, attempts: EXECUTION_JOB_ATTEMPTS });
     } catch (error) {
-      // Stored as queued already: the reconciler dispatches it once the queue answers again.
+      // Stored already: the reconciler dispatches it once the queue answers again.
       this.logger.warn(`dispatch of execution ${executionId} deferred: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

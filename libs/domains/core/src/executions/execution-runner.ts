@@ -1,157 +1,154 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppError, ErrorCode, IntelligenceApi, type AgentRole, type PriorOutput } from '@agent-squad/contracts';
-import { CoreDb } from '../core-db';
-import type { ExecutionStep, Task } from '../generated/prisma/client';
-import { toMessage } from '../shared/mappers';
+import { AppConfig } from '@agent-squad/config';
+import { AppError, ErrorCode, IntelligenceApi, type CompletionResult } from '@agent-squad/contracts';
+import { Metrics } from '@agent-squad/observability';
+import { JobDeferred } from '@agent-squad/queue';
+import type { Counter } from 'prom-client';
+import { DeadlineExceeded, within } from './deadline';
+import { ExecutionClaims } from './execution-claims';
 import { ExecutionEventLog } from './execution-event-log';
-import { ExecutionFinisher } from './execution-finisher';
-
-interface Claim {
-  executionId: string;
-  task: Task;
-  steps: ExecutionStep[];
-  outputs: PriorOutput[];
-}
+import { ExecutionFinisher, type Outcome } from './execution-finisher';
+import { ExecutionLeases, type Lease } from './execution-leases';
+import type { ClaimedRun, RunStep } from './execution-run';
+import { StepRecorder } from './step-recorder';
 
 /** Errors worth another attempt of the job: the provider or a service was briefly away. */
 const TRANSIENT = new Set<string>([ErrorCode.Unavailable, ErrorCode.Timeout, ErrorCode.Internal, ErrorCode.RateLimited]);
 
+/** Why a run stops before its last step. */
+type Stop = 'lost' | 'shutdown' | 'cancel' | 'timeout';
+
 /**
- * Runs one execution: the squad's members in order, each step a checkpoint. A resumed execution
- * skips finished steps; every write is conditional on the state it expects, so a second worker
- * on the same execution can waste effort but never store a step twice or undo an ending.
+ * Runs one execution under a lease: the squad's members in order, each step a checkpoint. At every
+ * step boundary it stops for a cancel request, the execution's timeout, a lost lease, or this
+ * process shutting down (then it hands the execution over, to resume after its last finished step).
+ * Every write names the claim's fence, so a worker that lost its lease (frozen, partitioned) can
+ * waste effort but never store a step twice or undo an ending.
  */
 @Injectable()
 export class ExecutionRunner {
   private readonly logger = new Logger(ExecutionRunner.name);
+  private readonly resumed: Counter;
+  private draining = false;
 
   constructor(
-    private readonly db: CoreDb,
+    private readonly claims: ExecutionClaims,
+    private readonly leases: ExecutionLeases,
+    private readonly steps: StepRecorder,
+    private readonly finisher: ExecutionFinisher,
     private readonly intelligence: IntelligenceApi,
     private readonly eventLog: ExecutionEventLog,
-    private readonly finisher: ExecutionFinisher,
-  ) {}
+    private readonly config: AppConfig,
+    metrics: Metrics,
+  ) {
+    this.resumed = metrics.counter('executions_resumed_total', 'Executions this process took over after their previous worker stopped (lease lapsed or handed over)');
+  }
 
   /** `finalAttempt`: no retry follows, so a transient failure ends the execution `failed`. */
   async run(executionId: string, finalAttempt: boolean): Promise<void> {
-    const claim = await this.claim(executionId);
-    if (!claim) return;
-    for (const step of claim.steps) {
-      if (step.status === 'completed') continue;
-      if (!(await this.startStep(step))) {
-        if (await this.stopIfEnded(claim)) return;
-        continue;
-      }
+    if (this.draining) throw new JobDeferred(0, 'this worker is shutting down');
+    const claim = await this.claims.claim(executionId, this.leases.worker, this.leases.leaseMs);
+    // Another worker's lease is live: come back when it would have lapsed.
+    if (claim.kind === 'held') throw new JobDeferred(claim.retryInMs + 50, 'another worker holds the execution');
+    if (claim.kind === 'none') return;
+    if (claim.started) this.eventLog.publish([claim.started]);
+    else this.resumed.inc();
+    const lease = this.leases.hold(executionId, claim.run.fence);
+    try {
+      await this.runSteps(claim.run, lease, finalAttempt);
+    } finally {
+      this.leases.drop(lease);
+    }
+  }
+
+  /** Shutdown: every run stops at its next step boundary and hands its execution over. */
+  drain(): void {
+    this.draining = true;
+  }
+
+  private async runSteps(run: ClaimedRun, lease: Lease, finalAttempt: boolean): Promise<void> {
+    const deadline = run.startedAt.getTime() + this.config.env.EXECUTION_TIMEOUT_MS;
+    const pending = run.steps.filter((step) => step.status !== 'completed');
+    for (const [position, step] of pending.entries()) {
+      const stop = this.stopReason(run, lease, deadline);
+      if (stop) return this.stop(run, lease, stop);
+      let completion: CompletionResult;
       try {
-        await this.runStep(claim, step);
+        completion = await this.callAgent(run, step, lease, deadline);
       } catch (error) {
-        if (!finalAttempt && isTransient(error)) throw error;
-        const reason = error instanceof AppError ? error.message : 'The agent step failed';
-        if (!(error instanceof AppError)) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-        await this.finisher.finish(executionId, 'running', { status: 'failed', error: `${step.agentName} (${step.role}): ${reason}` });
-        return;
+        return this.stepFailed(run, lease, step, error, finalAttempt);
       }
+      const next = pending[position + 1];
+      const recorded = await this.steps.record(run, step, completion, next && !this.draining ? next.index : null);
+      if (!recorded) return this.leases.refused(lease);
+      this.eventLog.publish([recorded.event]);
+      run.usage = recorded.usage;
+      run.cancelRequested = recorded.cancelRequested;
+      run.outputs.push({ role: step.role, name: step.agentName, content: completion.content });
     }
-    await this.finisher.finish(executionId, 'running', { status: 'completed', result: claim.outputs.at(-1)?.content ?? '' });
+    await this.end(run, lease, { status: 'completed', result: run.outputs.at(-1)?.content ?? '' });
   }
 
-  /** Moves a queued execution to running (or resumes a running one) and loads what it needs. */
-  private async claim(executionId: string): Promise<Claim | null> {
-    const { claim, events } = await this.db.$transaction(async (tx) => {
-      const execution = await tx.execution.findUnique({ where: { id: executionId }, include: { task: true, steps: { orderBy: { index: 'asc' } } } });
-      if (!execution || (execution.status !== 'queued' && execution.status !== 'running')) return { claim: null, events: [] };
-      const starting = execution.status === 'queued';
-      const { count } = await tx.execution.updateMany({
-        where: { id: executionId, status: execution.status },
-        data: { status: 'running', attempts: { increment: 1 }, ...(starting ? { startedAt: new Date() } : {}) },
-      });
-      if (count === 0) return { claim: null, events: [] };
-      const outputs = await tx.message.findMany({ where: { executionId, kind: 'output' }, orderBy: { stepIndex: 'asc' } });
-      const claimed: Claim = {
-        executionId,
-        task: execution.task,
-        steps: execution.steps,
-        outputs: outputs.map((message) => ({ role: message.role as AgentRole, name: agentName(execution.steps, message.stepIndex), content: message.content })),
-      };
-      if (!starting) return { claim: claimed, events: [] };
-      await tx.task.updateMany({ where: { id: execution.taskId, latestExecutionId: executionId }, data: { status: 'running' } });
-      return { claim: claimed, events: await this.eventLog.append(tx, executionId, [{ type: 'status', data: { status: 'running' } }]) };
-    });
-    this.eventLog.publish(events);
-    return claim;
+  private stopReason(run: ClaimedRun, lease: Lease, deadline: number): Stop | undefined {
+    if (lease.ended) return lease.ended;
+    if (this.draining) return 'shutdown';
+    if (run.cancelRequested) return 'cancel';
+    if (Date.now() >= deadline) return 'timeout';
+    return undefined;
   }
 
-  /** Marks the step running unless the execution was cancelled, ended, or the step already done. */
-  private async startStep(step: ExecutionStep): Promise<boolean> {
-    const { count } = await this.db.executionStep.updateMany({
-      where: { executionId: step.executionId, index: step.index, status: { in: ['pending', 'running'] }, execution: { status: 'running', cancelRequested: false } },
-      data: { status: 'running', startedAt: new Date() },
-    });
-    return count === 1;
-  }
-
-  /** After a step could not start: end on a cancel request, stop if ended, else pick up the step's stored output. */
-  private async stopIfEnded(claim: Claim): Promise<boolean> {
-    const execution = await this.db.execution.findUnique({ where: { id: claim.executionId }, select: { status: true, cancelRequested: true } });
-    if (!execution || execution.status !== 'running') return true;
-    if (execution.cancelRequested) {
-      await this.finisher.finish(claim.executionId, 'running', { status: 'cancelled' });
-      return true;
+  private async stop(run: ClaimedRun, lease: Lease, stop: Stop): Promise<void> {
+    switch (stop) {
+      case 'lost':
+        return;
+      case 'shutdown':
+        // Claimable at once by another worker; the job goes back in line without using an attempt.
+        await this.leases.release(lease);
+        throw new JobDeferred(0, 'handed over: this worker is shutting down');
+      case 'cancel':
+        return this.end(run, lease, { status: 'cancelled' });
+      case 'timeout':
+        return this.end(run, lease, { status: 'failed', error: this.timedOut() });
     }
-    await this.reloadOutputs(claim);
-    return false;
   }
 
-  private async runStep(claim: Claim, step: ExecutionStep): Promise<void> {
-    const completion = await this.intelligence.complete({
+  private callAgent(run: ClaimedRun, step: RunStep, lease: Lease, deadline: number): Promise<CompletionResult> {
+    const stepMs = this.config.env.EXECUTION_STEP_TIMEOUT_MS;
+    const left = deadline - Date.now();
+    const request = this.intelligence.complete({
       model: step.model,
-      role: step.role as AgentRole,
+      role: step.role,
       agentName: step.agentName,
       systemPrompt: step.systemPrompt,
-      task: { title: claim.task.title, description: claim.task.description },
-      priorOutputs: claim.outputs,
-      executionId: claim.executionId,
+      task: run.task,
+      priorOutputs: run.outputs,
+      executionId: run.executionId,
     });
-    const events = await this.db.$transaction(async (tx) => {
-      const { count } = await tx.executionStep.updateMany({
-        where: { executionId: step.executionId, index: step.index, status: 'running' },
-        data: { status: 'completed', finishedAt: new Date() },
-      });
-      if (count === 0) return null;
-      const { messageSeq } = await tx.execution.update({
-        where: { id: claim.executionId },
-        data: {
-          messageSeq: { increment: 1 },
-          llmCalls: { increment: 1 },
-          promptTokens: { increment: completion.usage.promptTokens },
-          completionTokens: { increment: completion.usage.completionTokens },
-        },
-        select: { messageSeq: true },
-      });
-      const message = await tx.message.create({
-        data: { executionId: claim.executionId, seq: messageSeq, stepIndex: step.index, memberId: step.memberId, role: step.role, kind: 'output', content: completion.content },
-      });
-      return this.eventLog.append(tx, claim.executionId, [{ type: 'message', data: { ...toMessage(message) } }]);
-    });
-    if (events) {
-      this.eventLog.publish(events);
-      claim.outputs.push({ role: step.role as AgentRole, name: step.agentName, content: completion.content });
-    } else {
-      await this.reloadOutputs(claim);
+    return within(request, Math.min(stepMs, left), lease.signal, () => new DeadlineExceeded(left < stepMs ? this.timedOut() : `${step.agentName} (${step.role}): the step took longer than ${stepMs} ms`));
+  }
+
+  private async stepFailed(run: ClaimedRun, lease: Lease, step: RunStep, error: unknown, finalAttempt: boolean): Promise<void> {
+    if (lease.ended) return this.stop(run, lease, lease.ended);
+    if (error instanceof DeadlineExceeded) return this.end(run, lease, { status: 'failed', error: error.message });
+    if (!finalAttempt && isTransient(error)) {
+      // The retry (another attempt of the job) may claim it at once.
+      await this.leases.release(lease).catch(() => undefined);
+      throw error;
     }
+    if (!(error instanceof AppError)) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const reason = error instanceof AppError ? error.message : 'The agent step failed';
+    return this.end(run, lease, { status: 'failed', error: `${step.agentName} (${step.role}): ${reason}` });
   }
 
-  /** Another worker finished a step this one was on: continue from the stored outputs. */
-  private async reloadOutputs(claim: Claim): Promise<void> {
-    const outputs = await this.db.message.findMany({ where: { executionId: claim.executionId, kind: 'output' }, orderBy: { stepIndex: 'asc' } });
-    claim.outputs = outputs.map((message) => ({ role: message.role as AgentRole, name: agentName(claim.steps, message.stepIndex), content: message.content }));
-    const done = new Set(outputs.map((message) => message.stepIndex));
-    for (const step of claim.steps) if (done.has(step.index)) step.status = 'completed';
+  private async end(run: ClaimedRun, lease: Lease, outcome: Outcome): Promise<void> {
+    this.leases.drop(lease);
+    const ended = await this.finisher.finish({ from: 'running', executionId: run.executionId, ownerId: run.ownerId, squadId: run.squadId, fence: run.fence, usage: run.usage }, outcome);
+    if (!ended) this.leases.refused(lease);
   }
-}
 
-function agentName(steps: ExecutionStep[], index: number): string {
-  return steps.find((step) => step.index === index)?.agentName ?? 'Agent';
+  private timedOut(): string {
+    return `The execution timed out: it ran longer than ${this.config.env.EXECUTION_TIMEOUT_MS} ms`;
+  }
 }
 
 function isTransient(error: unknown): boolean {

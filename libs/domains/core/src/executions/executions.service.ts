@@ -49,7 +49,8 @@ export class ExecutionsService implements ExecutionsApi {
   /** A queued execution ends at once; a running one at its next step boundary. */
   async cancel({ ownerId, executionId }: Owned & { executionId: string }): Promise<Execution> {
     const execution = await this.get({ ownerId, executionId });
-    if (execution.status === 'queued' && (await this.finisher.finish(executionId, 'queued', { status: 'cancelled' }))) {
+    const ending = { from: 'queued' as const, executionId, ownerId, squadId: execution.squadId };
+    if (execution.status === 'queued' && (await this.finisher.finish(ending, { status: 'cancelled' }))) {
       return this.get({ ownerId, executionId });
     }
     const { count } = await this.db.execution.updateMany({ where: { id: executionId, status: { in: ['queued', 'running'] } }, data: { cancelRequested: true } });

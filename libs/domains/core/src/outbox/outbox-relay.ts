@@ -17,8 +17,12 @@ const CLAIM_SECONDS = 10;
 
 /**
  * Moves outbox rows to the bus: claim a batch (SKIP LOCKED, so replicas split the work), publish
- * each durably, delete what was published. Woken right after a commit, and on a timer for rows a
- * crashed process left behind. Delivery is at least once; consumers dedupe by event id.
+ * each durably, delete what was published. Woken right after a commit in its own process, and on
+ * a timer (OUTBOX_POLL_MS) for rows other processes wrote or a crashed one left behind. Delivery
+ * is at least once; consumers dedupe by event id.
+ *
+ * It runs in processes with the `core` role only: workers write outbox rows but do not relay them,
+ * so the relay is one kind of process that can be scaled, watched or killed on its own.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,7 +30,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
-  private stopped = false;
+  /** Not relaying: this process does not host `core`, or is shutting down. */
+  private stopped = true;
 
   constructor(
     private readonly db: CoreDb,
@@ -35,6 +40,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.hosts('core')) return;
+    this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.config.env.OUTBOX_POLL_MS);
     this.timer.unref();
     this.kick();

@@ -12,8 +12,9 @@ import {
   type Task,
 } from '@agent-squad/contracts';
 import { CoreDb } from '../core-db';
+import { ExecutionAdmission } from '../executions/execution-admission';
 import { ExecutionFactory } from '../executions/execution-factory';
-import { ExecutionDispatcher } from '../executions/execution-queue';
+import { planPriority } from '../executions/execution-queue';
 import type { Member } from '../generated/prisma/client';
 import { idCursor } from '../shared/cursor';
 import { toTask } from '../shared/mappers';
@@ -26,7 +27,7 @@ export class TasksService implements TasksApi {
     private readonly db: CoreDb,
     private readonly billing: BillingApi,
     private readonly executions: ExecutionFactory,
-    private readonly dispatcher: ExecutionDispatcher,
+    private readonly admission: ExecutionAdmission,
     private readonly idempotency: IdempotencyStore,
   ) {}
 
@@ -34,13 +35,13 @@ export class TasksService implements TasksApi {
     const replay = idempotencyKey ? await this.idempotency.find<SubmittedTask>(ownerId, 'tasks.submit', idempotencyKey) : null;
     if (replay) return replay;
     const members = await this.runnableMembers(ownerId, squadId);
-    await this.billing.assertQuota({ userId: ownerId });
+    const { plan } = await this.billing.assertQuota({ userId: ownerId });
     const { result, created } = await this.idempotency.run(ownerId, 'tasks.submit', idempotencyKey, async (tx) => {
       const task = await tx.task.create({ data: { ownerId, squadId, title: input.title, description: input.description } });
-      const execution = await this.executions.createQueued(tx, task, members);
+      const execution = await this.executions.createQueued(tx, task, members, planPriority(plan));
       return { task: toTask({ ...task, latestExecutionId: execution.id }), execution };
     });
-    if (created) await this.dispatcher.dispatch(result.execution.id);
+    if (created) await this.admission.admit(ownerId);
     return result;
   }
 
@@ -68,9 +69,9 @@ export class TasksService implements TasksApi {
     const task = await this.db.task.findFirst({ where: { id: taskId, ownerId } });
     if (!task) throw AppError.notFound('Task');
     const members = await this.runnableMembers(ownerId, task.squadId);
-    await this.billing.assertQuota({ userId: ownerId });
-    const { result, created } = await this.idempotency.run(ownerId, 'tasks.rerun', idempotencyKey, (tx) => this.executions.createQueued(tx, task, members));
-    if (created) await this.dispatcher.dispatch(result.id);
+    const { plan } = await this.billing.assertQuota({ userId: ownerId });
+    const { result, created } = await this.idempotency.run(ownerId, 'tasks.rerun', idempotencyKey, (tx) => this.executions.createQueued(tx, task, members, planPriority(plan)));
+    if (created) await this.admission.admit(ownerId);
     return result;
   }
 

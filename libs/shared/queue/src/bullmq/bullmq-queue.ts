@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Queue, Worker, type Job as BullJob } from 'bullmq';
+import { DelayedError, Queue, WaitingError, Worker, type Job as BullJob } from 'bullmq';
 import { JobQueue, type AddOptions, type FailedJob, type JobHandler, type ProcessOptions, type QueueCounts, type Scheduled } from '../job-queue';
+import { JobDeferred } from '../job-deferred';
 import { observeHandler, SILENT_OBSERVER, type JobObserver } from '../job-observer';
 import { assertAddOptions, DEFAULT_RETRY, FAILED_KEPT, type RetryPolicy } from '../job-policy';
 import type { QueueContract } from '../queue-contract';
@@ -92,7 +93,15 @@ export class BullMqQueue extends JobQueue {
     const { lockMs, prefix } = this.options;
     const concurrency = options.concurrency ?? this.options.concurrency;
     const run = observeHandler(this.options.observer ?? SILENT_OBSERVER, contract.name, handler, concurrency);
-    const worker = new Worker<T>(contract.name, (job: BullJob<T>) => run({ id: job.id ?? '', data: job.data, attempt: job.attemptsMade + 1 }, job.opts.attempts ?? 1), {
+    const processor = async (job: BullJob<T>, token?: string): Promise<void> => {
+      try {
+        await run({ id: job.id ?? '', data: job.data, attempt: job.attemptsMade + 1 }, job.opts.attempts ?? 1);
+      } catch (error) {
+        if (error instanceof JobDeferred) return this.deferred(job, token, error);
+        throw error;
+      }
+    };
+    const worker = new Worker<T>(contract.name, processor, {
       connection: this.redis.worker,
       prefix,
       concurrency,
@@ -108,6 +117,22 @@ export class BullMqQueue extends JobQueue {
     });
     worker.on('error', (error) => this.logger.error(`worker for ${contract.name}: ${error.message}`));
     this.workers.push(worker);
+  }
+
+  /** Puts a deferred job back in line (the `skipAttempt` moves of BullMQ), then tells the worker it moved. */
+  private async deferred(job: BullJob, token: string | undefined, deferral: JobDeferred): Promise<never> {
+    try {
+      if (deferral.delayMs > 0) await job.moveToDelayed(Date.now() + deferral.delayMs, token);
+      else await job.moveToWait(token);
+    } catch (error) {
+      // The lock is gone (e.g. Redis lost the job): the job's owner re-adds work it finds undone.
+      this.logger.warn(`job ${job.queueName}/${job.id ?? '?'} could not be put back (${deferral.message}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+    throw deferral.delayMs > 0 ? new DelayedError() : new WaitingError();
+  }
+
+  override async stopProcessing(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
   }
 
   override async counts<T>(contract: QueueContract<T>): Promise<QueueCounts> {
@@ -131,7 +156,7 @@ export class BullMqQueue extends JobQueue {
 
   private async shutdown(): Promise<void> {
     // Workers first: they stop taking jobs and wait for the running ones.
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.stopProcessing();
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.redis.close();
   }

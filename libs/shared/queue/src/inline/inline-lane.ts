@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
+import { JobDeferred } from '../job-deferred';
 import type { AddOptions, FailedJob, QueueCounts } from '../job-queue';
 import type { ObservedHandler } from '../job-observer';
 import { backoffDelay, FAILED_KEPT, type RetryPolicy } from '../job-policy';
@@ -30,6 +31,8 @@ export class InlineLane {
   private concurrency = 1;
   private seq = 0;
   private pumpScheduled?: NodeJS.Immediate;
+  /** Takes no more jobs; waiting ones stay (until `close`). */
+  private stopped = false;
   private closed = false;
 
   constructor(
@@ -81,8 +84,15 @@ export class InlineLane {
       .map(({ json, ...entry }) => ({ ...entry, data: JSON.parse(json) as unknown }));
   }
 
+  /** Takes no more jobs and waits for the running ones; waiting and delayed jobs stay. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.running);
+  }
+
   /** Takes no more jobs and waits for running ones; waiting and delayed jobs are dropped (the reconciler re-adds them). */
   async close(): Promise<void> {
+    this.stopped = true;
     this.closed = true;
     clearImmediate(this.pumpScheduled);
     for (const timer of this.delayed.values()) clearTimeout(timer);
@@ -115,7 +125,7 @@ export class InlineLane {
   }
 
   private pump(): void {
-    while (!this.closed && this.handler && this.running.size < this.concurrency && this.waiting.length > 0) {
+    while (!this.stopped && this.handler && this.running.size < this.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift() as PendingJob;
       const run: Promise<void> = this.run(this.handler, job).finally(() => {
         this.running.delete(run);
@@ -136,6 +146,11 @@ export class InlineLane {
 
   private fail(job: PendingJob, error: unknown): void {
     const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof JobDeferred && !this.closed) {
+      if (error.delayMs > 0) this.delay(job, error.delayMs);
+      else this.enqueue(job);
+      return;
+    }
     if (this.closed) {
       this.logger.warn(`job ${this.name}/${job.id} failed while closing, not retried here: ${reason}`);
       this.pending.delete(job.id);

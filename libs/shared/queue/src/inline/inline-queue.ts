@@ -65,6 +65,10 @@ export class InlineQueue extends JobQueue {
   /** In process: healthy while the process runs. */
   override async health(): Promise<void> {}
 
+  override async stopProcessing(): Promise<void> {
+    await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
+  }
+
   override async close(): Promise<void> {
     this.closed = true;
     for (const stop of this.schedules) stop();

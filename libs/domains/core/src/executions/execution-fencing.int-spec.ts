@@ -1,0 +1,215 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
+import type { CompletionResult } from '@agent-squad/contracts';
+import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
+import { Metrics } from '@agent-squad/observability';
+import { Client } from 'pg';
+import { CoreDb } from '../core-db';
+import type { OutboxRelay } from '../outbox/outbox-relay';
+import { ExecutionAdmission } from './execution-admission';
+import { ExecutionClaims, type Claim } from './execution-claims';
+import type { ExecutionEventLog } from './execution-event-log';
+import { ExecutionFinisher } from './execution-finisher';
+import { ExecutionLeases, Lease } from './execution-leases';
+import type { ExecutionDispatcher } from './execution-queue';
+import type { ClaimedRun } from './execution-run';
+import { StepRecorder } from './step-recorder';
+
+const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const LEASE_MS = 60_000;
+const LIMIT = 3;
+
+const completion = (content: string): CompletionResult => ({
+  content,
+  provider: 'offline',
+  model: 'offline',
+  offline: true,
+  usage: { promptTokens: 10, completionTokens: 5 },
+  latencyMs: 1,
+});
+
+/**
+ * The execution store's guarantees on a real PostgreSQL, two "workers" in one test: claims are
+ * compare-and-sets, every write of a run is fenced by its claim number, an ending is final, and
+ * the per-user limit holds under concurrent admissions. Time is made to pass by moving a lease's
+ * expiry, not by waiting.
+ */
+describe('execution claims, fencing and admission on PostgreSQL', () => {
+  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  let moduleRef: TestingModule;
+  let db: CoreDb;
+  let claims: ExecutionClaims;
+  let steps: StepRecorder;
+  let finisher: ExecutionFinisher;
+  let admission: ExecutionAdmission;
+  let leases: ExecutionLeases;
+  const dispatched: string[] = [];
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    const url = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+    const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), USER_MAX_ACTIVE_EXECUTIONS: String(LIMIT), EXECUTION_LEASE_MS: String(LEASE_MS) }, ROLES);
+    moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
+      providers: [{ provide: CoreDb, useFactory: (connections: DatabaseConnections) => connections.client('core', CoreDb), inject: [DatabaseConnections] }],
+    }).compile();
+    await moduleRef.init();
+    db = moduleRef.get(CoreDb);
+    const metrics = new Metrics();
+    const dispatcher = { dispatch: async (id: string) => void dispatched.push(id) } as unknown as ExecutionDispatcher;
+    admission = new ExecutionAdmission(db, config, dispatcher);
+    claims = new ExecutionClaims(db);
+    steps = new StepRecorder(db);
+    leases = new ExecutionLeases(db, config, metrics);
+    finisher = new ExecutionFinisher(db, { publish: () => undefined } as unknown as ExecutionEventLog, { kick: () => undefined } as unknown as OutboxRelay, admission, metrics);
+  });
+
+  afterAll(async () => {
+    leases.onApplicationShutdown();
+    await moduleRef.close();
+    const admin = new Client({ connectionString: SERVER });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+  });
+
+  /** Queued executions of one new user, each with `members` steps, created oldest first. */
+  async function queued(count: number, members = 2): Promise<{ ownerId: string; ids: string[] }> {
+    const ownerId = randomUUID();
+    const squad = await db.squad.create({ data: { ownerId, name: 'Squad' } });
+    const ids: string[] = [];
+    for (let index = 0; index < count; index++) {
+      const task = await db.task.create({ data: { ownerId, squadId: squad.id, title: `Task ${index}`, description: 'Do it' } });
+      const execution = await db.execution.create({
+        data: {
+          ownerId,
+          taskId: task.id,
+          squadId: squad.id,
+          eventSeq: 1,
+          createdAt: new Date(Date.now() - (count - index) * 1000),
+          steps: { create: Array.from({ length: members }, (_, step) => ({ index: step, memberId: randomUUID(), role: 'qa_tester', agentName: `Agent ${step}`, model: 'offline' })) },
+          events: { create: { seq: 1, type: 'status', data: { status: 'queued' } } },
+        },
+      });
+      await db.task.update({ where: { id: task.id }, data: { latestExecutionId: execution.id } });
+      ids.push(execution.id);
+    }
+    return { ownerId, ids };
+  }
+
+  const claimed = (claim: Claim): ClaimedRun => {
+    if (claim.kind !== 'claimed') throw new Error(`expected a claim, got ${claim.kind}`);
+    return claim.run;
+  };
+  const lapse = (executionId: string) => db.execution.update({ where: { id: executionId }, data: { leaseExpiresAt: new Date(Date.now() - 1) } });
+  const ending = (run: ClaimedRun) => ({ from: 'running' as const, executionId: run.executionId, ownerId: run.ownerId, squadId: run.squadId, fence: run.fence, usage: run.usage });
+
+  it('admits at most the limit of a user, oldest first; a freed place goes to the next oldest', async () => {
+    const { ownerId, ids } = await queued(5);
+    await admission.admit(ownerId);
+    expect(dispatched.filter((id) => ids.includes(id))).toEqual(ids.slice(0, LIMIT));
+    // Not admitted: a stray job for it claims nothing.
+    expect(await claims.claim(ids[4]!, 'w1', LEASE_MS)).toEqual({ kind: 'none' });
+
+    const run = claimed(await claims.claim(ids[0]!, 'w1', LEASE_MS));
+    expect(await finisher.finish(ending(run), { status: 'cancelled' })).toBe(true);
+    expect(dispatched.filter((id) => ids.includes(id))).toEqual(ids.slice(0, LIMIT + 1));
+    expect(await db.executionSlot.count({ where: { ownerId } })).toBe(LIMIT);
+  });
+
+  it('never lets concurrent admissions exceed the limit', async () => {
+    const { ownerId, ids } = await queued(12, 1);
+    await Promise.all(Array.from({ length: 12 }, () => admission.admit(ownerId)));
+    expect(await db.executionSlot.count({ where: { ownerId } })).toBe(LIMIT);
+    const admitted = await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } });
+    expect(admitted.map((slot) => slot.executionId).sort()).toEqual(ids.slice(0, LIMIT).sort());
+  });
+
+  it('claims once: a live lease is held (retry when it lapses), a lapsed one is taken over with a new fence', async () => {
+    const { ownerId, ids } = await queued(1);
+    await admission.admit(ownerId);
+    const first = await claims.claim(ids[0]!, 'w1', LEASE_MS);
+    expect(first).toMatchObject({ kind: 'claimed', run: { fence: 1 }, started: { seq: 2, type: 'status', data: { status: 'running' } } });
+
+    const again = await claims.claim(ids[0]!, 'w2', LEASE_MS);
+    expect(again.kind).toBe('held');
+    expect(again.kind === 'held' && again.retryInMs).toBeGreaterThan(LEASE_MS - 5000);
+
+    await lapse(ids[0]!);
+    const takeover = await claims.claim(ids[0]!, 'w2', LEASE_MS);
+    expect(takeover).toMatchObject({ kind: 'claimed', run: { fence: 2 } });
+    expect(takeover.kind === 'claimed' && takeover.started).toBeUndefined();
+  });
+
+  it('fences a worker whose lease was taken over: it stores no step and cannot end the execution', async () => {
+    const { ownerId, ids } = await queued(1, 2);
+    await admission.admit(ownerId);
+    const frozen = claimed(await claims.claim(ids[0]!, 'frozen', LEASE_MS));
+    await lapse(ids[0]!);
+    const rescuer = claimed(await claims.claim(ids[0]!, 'rescuer', LEASE_MS));
+
+    // The rescuer finishes both steps and the execution.
+    for (const [position, step] of rescuer.steps.entries()) {
+      const recorded = await steps.record(rescuer, step, completion(`by rescuer ${step.index}`), rescuer.steps[position + 1]?.index ?? null);
+      expect(recorded).not.toBeNull();
+      rescuer.usage = recorded!.usage;
+    }
+    expect(await finisher.finish(ending(rescuer), { status: 'completed', result: 'by rescuer 1' })).toBe(true);
+
+    // The frozen worker wakes up: every write it tries is refused.
+    expect(await steps.record(frozen, frozen.steps[0]!, completion('late'), 1)).toBeNull();
+    expect(await finisher.finish(ending(frozen), { status: 'failed', error: 'late' })).toBe(false);
+    expect(await finisher.finish(ending(rescuer), { status: 'failed', error: 'twice' })).toBe(false);
+    // Its heartbeat (a fast one here) finds the lease gone and tells the run to stop.
+    const heartbeat = new ExecutionLeases(db, loadConfig({ JWT_SECRET: 'x'.repeat(32), EXECUTION_LEASE_MS: '300' }, ROLES), new Metrics());
+    const lease = heartbeat.hold(ids[0]!, frozen.fence);
+    await new Promise((resolve) => lease.signal.addEventListener('abort', resolve));
+    expect(lease.ended).toBe('lost');
+    heartbeat.drop(lease);
+
+    const execution = await db.execution.findUniqueOrThrow({ where: { id: ids[0]! }, include: { steps: { orderBy: { index: 'asc' } } } });
+    expect(execution).toMatchObject({ status: 'completed', result: 'by rescuer 1', llmCalls: 2, promptTokens: 20, completionTokens: 10, leaseExpiresAt: null });
+    expect(execution.steps.map((step) => step.status)).toEqual(['completed', 'completed']);
+    const outputs = await db.message.findMany({ where: { executionId: ids[0]! }, orderBy: { seq: 'asc' } });
+    expect(outputs.map((message) => [message.seq, message.stepIndex, message.content])).toEqual([
+      [1, 0, 'by rescuer 0'],
+      [2, 1, 'by rescuer 1'],
+    ]);
+    const events = await db.executionEvent.findMany({ where: { executionId: ids[0]! }, orderBy: { seq: 'asc' } });
+    expect(events.map((event) => [event.seq, event.type])).toEqual([
+      [1, 'status'],
+      [2, 'status'],
+      [3, 'message'],
+      [4, 'message'],
+      [5, 'status'],
+      [6, 'done'],
+    ]);
+    expect(await db.outboxEvent.count({ where: { payload: { path: ['executionId'], equals: ids[0]! } } })).toBe(1);
+    // A finished execution is claimed by nobody.
+    expect(await claims.claim(ids[0]!, 'w3', LEASE_MS)).toEqual({ kind: 'none' });
+  });
+
+  it('stores one output per step even when a write slips past the fence', async () => {
+    const { ownerId, ids } = await queued(1, 1);
+    await admission.admit(ownerId);
+    const run = claimed(await claims.claim(ids[0]!, 'w1', LEASE_MS));
+    await steps.record(run, run.steps[0]!, completion('first'), null);
+    await expect(
+      db.message.create({ data: { executionId: ids[0]!, seq: 99, stepIndex: 0, memberId: run.steps[0]!.memberId, role: 'qa_tester', kind: 'output', content: 'second' } }),
+    ).rejects.toThrow(/Unique constraint/);
+  });
+
+  it('resumes after the last finished step with the earlier outputs', async () => {
+    const { ownerId, ids } = await queued(1, 3);
+    await admission.admit(ownerId);
+    const first = claimed(await claims.claim(ids[0]!, 'w1', LEASE_MS));
+    await steps.record(first, first.steps[0]!, completion('step zero'), 1);
+    await leases.release(new Lease(ids[0]!, first.fence));
+
+    const resumed = claimed(await claims.claim(ids[0]!, 'w2', LEASE_MS));
+    expect(resumed.steps.map((step) => step.status)).toEqual(['completed', 'running', 'pending']);
+    expect(resumed.outputs).toEqual([{ role: 'qa_tester', name: 'Agent 0', content: 'step zero' }]);
+    expect(resumed.usage).toEqual({ llmCalls: 1, promptTokens: 10, completionTokens: 5 });
+  });
+});

@@ -1,1 +1,2 @@
 export * from './run-platform';
+export * from './restore-backups';

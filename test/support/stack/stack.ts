@@ -37,6 +37,8 @@ export interface StackOptions {
   serviceEnv?: (name: string) => Record<string, string>;
   /** Gateway replicas in the split shape. */
   gateways?: number;
+  /** The split shape as phase 1 instead: this many identical monolith replicas (every role) on the shared servers. */
+  replicas?: number;
 }
 
 /**
@@ -65,6 +67,8 @@ export class Stack {
     try {
       if (shape === 'embedded') {
         await stack.startGateway('monolith');
+      } else if (options.replicas) {
+        for (let index = 0; index < options.replicas; index++) await stack.startGateway('monolith', `replica-${index + 1}`);
       } else {
         await Promise.all(SPLIT_APPS.map((app) => stack.startService(app, app)));
         for (let index = 0; index < (options.gateways ?? 2); index++) await stack.startGateway('gateway', `gateway-${index + 1}`);

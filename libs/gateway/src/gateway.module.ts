@@ -11,11 +11,12 @@ import { ExecutionsController } from './controllers/executions.controller';
 import { IntegrationsController } from './controllers/integrations.controller';
 import { SquadsController } from './controllers/squads.controller';
 import { TasksController } from './controllers/tasks.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import { ExecutionStream } from './streaming/execution-stream';
 
 /** The public REST API. It holds no domain logic: every handler calls a domain through its contract. */
 @Module({
-  controllers: [ApiKeysController, AuthController, BillingController, ExecutionsController, IntegrationsController, SquadsController, TasksController],
+  controllers: [ApiKeysController, AuthController, BillingController, ExecutionsController, IntegrationsController, SquadsController, TasksController, WebhooksController],
   providers: [
     rpcClientProvider(AUTH_SERVICE),
     rpcClientProvider(BILLING_SERVICE),

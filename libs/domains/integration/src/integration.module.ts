@@ -1,19 +1,26 @@
 import { Module } from '@nestjs/common';
-import { SQUADS_SERVICE } from '@agent-squad/contracts';
+import { SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
 import { DatabaseConnections, domainBackupJob } from '@agent-squad/database';
 import { rpcClientProvider } from '@agent-squad/messaging';
 import { IntegrationDb } from './integration-db';
 import { IntegrationRpcServer } from './integration-rpc.server';
 import { IntegrationsService } from './links/integrations.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookIntake } from './webhooks/webhook-intake';
+import { WebhookWorker } from './webhooks/webhook-worker';
 
 /** Links to trackers (GitHub, Jira) and MCP servers: the platform's edge to other systems. */
 @Module({
   providers: [
     { provide: IntegrationDb, useFactory: (db: DatabaseConnections) => db.client('integration', IntegrationDb), inject: [DatabaseConnections] },
     rpcClientProvider(SQUADS_SERVICE),
+    rpcClientProvider(TASKS_SERVICE),
     domainBackupJob('integration'),
     IntegrationRpcServer,
     IntegrationsService,
+    WebhookDispatcher,
+    WebhookIntake,
+    WebhookWorker,
   ],
 })
 export class IntegrationModule {}

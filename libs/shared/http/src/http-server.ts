@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { Metrics } from '@agent-squad/observability';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemFilter } from './problem.filter';
+import { keepRawBody } from './raw-body';
 
 export interface HttpServerOptions {
   bodyLimit: number;
@@ -40,6 +41,7 @@ function configureFastify(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    keepRawBody(request, body as string);
     if (body === '') return done(null, undefined);
     void parseJson(request, body as string, done);
   });

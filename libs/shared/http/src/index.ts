@@ -6,5 +6,6 @@ export * from './ops.controller';
 export * from './problem';
 export * from './problem.filter';
 export * from './public.decorator';
+export * from './raw-body';
 export * from './to-app-error';
 export * from './zod-input';

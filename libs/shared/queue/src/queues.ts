@@ -19,6 +19,10 @@ export const QUEUES = {
   executionCleanup: defineQueue<Scheduled>('core.execution-cleanup'),
   /** Scheduled, intelligence: rolls LLM calls up per day, provider and model; drops raw calls past retention. */
   llmUsageRollup: defineQueue<Scheduled>('intelligence.llm-usage-rollup'),
+  /** Event-driven: an inbound webhook delivery (stored by the integration domain) to act on. */
+  webhooks: defineQueue<{ deliveryId: string }>('webhooks'),
+  /** Scheduled, integration: queues again the deliveries whose job was lost. */
+  webhookRedelivery: defineQueue<Scheduled>('integration.webhook-redelivery'),
   /** Scheduled, one per domain: the domain exports its own tables. */
   backup: { core: backup('core'), intelligence: backup('intelligence'), integration: backup('integration'), billing: backup('billing') } satisfies Record<
     Domain,
@@ -26,4 +30,11 @@ export const QUEUES = {
   >,
 };
 
-export const ALL_QUEUES: readonly QueueContract<unknown>[] = [QUEUES.executions, QUEUES.executionCleanup, QUEUES.llmUsageRollup, ...Object.values(QUEUES.backup)];
+export const ALL_QUEUES: readonly QueueContract<unknown>[] = [
+  QUEUES.executions,
+  QUEUES.webhooks,
+  QUEUES.executionCleanup,
+  QUEUES.llmUsageRollup,
+  QUEUES.webhookRedelivery,
+  ...Object.values(QUEUES.backup),
+];

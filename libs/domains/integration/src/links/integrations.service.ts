@@ -4,19 +4,23 @@ import {
   IntegrationApi,
   SquadsApi,
   type CreateIntegrationInput,
+  type InboundWebhook,
   type IntegrationLink,
   type McpServerInfo,
   type Owned,
+  type WebhookReceipt,
 } from '@agent-squad/contracts';
 import { isUniqueViolation } from '@agent-squad/database';
 import { IntegrationDb } from '../integration-db';
+import { WebhookIntake } from '../webhooks/webhook-intake';
 
-/** Links squads to GitHub repositories and Jira projects; lists the operator's MCP servers. */
+/** Links squads to GitHub repositories and Jira projects and receives their webhooks; lists the operator's MCP servers. */
 @Injectable()
 export class IntegrationsService implements IntegrationApi {
   constructor(
     private readonly db: IntegrationDb,
     private readonly squads: SquadsApi,
+    private readonly webhooks: WebhookIntake,
   ) {}
 
   async listMcpServers(): Promise<McpServerInfo[]> {
@@ -32,5 +36,9 @@ export class IntegrationsService implements IntegrationApi {
       if (isUniqueViolation(error)) throw AppError.conflict(`${input.target} is already linked to a squad`);
       throw error;
     }
+  }
+
+  receiveWebhook(request: InboundWebhook): Promise<WebhookReceipt> {
+    return this.webhooks.receive(request);
   }
 }

@@ -155,3 +155,8 @@ export interface IntegrationLink {
   kind: 'github' | 'jira';
   target: string;
 }
+
+/** The answer to an inbound webhook: stored and queued (`accepted`), or already received (`duplicate`). */
+export interface WebhookReceipt {
+  status: 'accepted' | 'duplicate';
+}

@@ -70,7 +70,7 @@ describe('scheduled jobs (embedded platform)', () => {
     };
     expect(rows('core')).toMatchObject({ users: 1, squads: 1, members: 2, tasks: 1, executions: 1, execution_steps: 2, messages: 2, idempotency_records: 1 });
     expect(rows('intelligence')).toMatchObject({ llm_calls: 2, llm_usage_daily: 0 });
-    expect(rows('integration')).toEqual({ integrations: 1 });
+    expect(rows('integration')).toMatchObject({ integrations: 1, webhook_deliveries: 0 });
     expect(rows('billing')).toMatchObject({ accounts: 1 });
     const [coreBackup] = completedBackups(config.backupDir, 'core');
     expect(readFileSync(join(coreBackup!, 'users.jsonl'), 'utf8')).toContain('"email": "ada@example.com"');

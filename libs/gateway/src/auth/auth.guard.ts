@@ -14,17 +14,37 @@ const API_KEY_PREFIX = 'asq_';
 /** Every route needs a bearer token (JWT or API key) unless marked @Public(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Whether each handler is public: its metadata never changes, so it is read once, not on every request. */
+  private readonly publicHandlers = new WeakMap<object, boolean>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly auth: AuthApi,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+  // Not async: a JWT is checked synchronously, so most requests pay for no promise here.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
-    request.userId = token.startsWith(API_KEY_PREFIX) ? (await this.auth.authenticateApiKey({ key: token })).userId : this.tokens.userIdOf(token);
+    if (token.startsWith(API_KEY_PREFIX)) return this.byApiKey(request, token);
+    request.userId = this.tokens.userIdOf(token);
+    return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    let isPublic = this.publicHandlers.get(handler);
+    if (isPublic === undefined) {
+      isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [handler, context.getClass()]) ?? false;
+      this.publicHandlers.set(handler, isPublic);
+    }
+    return isPublic;
+  }
+
+  private async byApiKey(request: AuthenticatedRequest, key: string): Promise<boolean> {
+    request.userId = (await this.auth.authenticateApiKey({ key })).userId;
     return true;
   }
 }

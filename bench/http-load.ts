@@ -3,6 +3,8 @@ import autocannon from 'autocannon';
 /** One request to send: a target picked per request, so load spreads over many users and squads. */
 export interface Target {
   path: string;
+  /** Overrides the load's method for this request (a mixed read/write load). */
+  method?: 'GET' | 'POST' | 'PATCH';
   headers?: Record<string, string>;
   body?: string;
 }
@@ -48,7 +50,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       {
         setupRequest: (request) => {
           const target = options.next();
-          return { ...request, path: target.path, headers: { ...request.headers, ...target.headers }, ...(target.body === undefined ? {} : { body: target.body }) };
+          return {
+            ...request,
+            path: target.path,
+            headers: { ...request.headers, ...target.headers },
+            ...(target.method === undefined ? {} : { method: target.method }),
+            ...(target.body === undefined ? {} : { body: target.body }),
+          };
         },
       },
     ],

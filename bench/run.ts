@@ -3,6 +3,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, type Shape } from '../test/support/stack/stack';
 import { benchBareFastify } from './bare-fastify';
+import { benchCache } from './cache-bench';
+import { renderCacheReport } from './cache-report';
 import { stopEverything } from './cleanup';
 import { machineFacts } from './machine';
 import { rawCeilings } from './raw-ceilings';
@@ -41,9 +43,15 @@ async function main(): Promise<void> {
     }
   }
 
+  // The cache's own figures (issue 3), after the shapes so they never share the CPUs with them.
+  const cache = await benchCache(settings, log).catch((error: unknown) => {
+    failed.push(`cache: ${error instanceof Error ? error.message : String(error)}`);
+    log(`cache FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  });
+
   const markdown = renderReport({ machine, loadAverageAtEnd: loadavg() as [number, number, number], settings, bare, raw, shapes, totalSeconds: (performance.now() - began) / 1000 });
   const failures = failed.length === 0 ? '' : `\n**Phases that failed:**\n\n${failed.map((line) => `- ${line}`).join('\n')}\n`;
-  const output = markdown + failures;
+  const output = markdown + (cache ? `\n${renderCacheReport(cache)}` : '') + failures;
   process.stdout.write(output);
   const dir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

@@ -120,6 +120,15 @@ describe('LayeredCache with Redis as L2', () => {
     expect(fresh.calls).toBe(1);
   });
 
+  it('starts without a Redis that does not answer, and takes it into use once it does', async () => {
+    await redis.stop();
+    const a = await replica();
+    expect(a.l2!.available).toBe(false);
+    await expect(a.cache.getOrLoad(CacheKeys.squad('s1'), async () => 'from the database')).resolves.toBe('from the database');
+    await redis.restart();
+    await until('Redis in use', () => a.l2!.available);
+  });
+
   it('waits for a frozen Redis at most the command timeout, once, then skips it until it answers again', async () => {
     const a = await replica();
     await a.cache.getOrLoad(CacheKeys.squad('s1'), async () => 'kept');

@@ -20,28 +20,21 @@ export class UsageMeter implements OnApplicationBootstrap {
     await this.bus.consumeDurable(EXECUTION_FINISHED, 'billing-usage', (event) => this.meter(event));
   }
 
+  /** One statement: the event id and the counters commit together, or neither does. */
   async meter(event: DurableEvent<ExecutionFinishedPayload>): Promise<void> {
     const usage = event.payload;
     const period = billingPeriod(new Date(usage.finishedAt)).key;
-    const increments = {
-      executions: usage.started ? 1 : 0,
-      llmCalls: usage.llmCalls,
-      promptTokens: BigInt(usage.promptTokens),
-      completionTokens: BigInt(usage.completionTokens),
-    };
-    await this.db.$transaction(async (tx) => {
-      const fresh = await tx.processedEvent.createMany({ data: [{ id: event.id }], skipDuplicates: true });
-      if (fresh.count === 0) return;
-      await tx.usageCounter.upsert({
-        where: { userId_period: { userId: usage.ownerId, period } },
-        create: { userId: usage.ownerId, period, ...increments },
-        update: {
-          executions: { increment: increments.executions },
-          llmCalls: { increment: increments.llmCalls },
-          promptTokens: { increment: increments.promptTokens },
-          completionTokens: { increment: increments.completionTokens },
-        },
-      });
-    });
+    const executions = usage.started ? 1 : 0;
+    await this.db.$executeRaw`
+      WITH fresh AS (
+        INSERT INTO billing.processed_events (id) VALUES (${event.id}::uuid) ON CONFLICT DO NOTHING RETURNING id
+      )
+      INSERT INTO billing.usage_counters ("userId", period, executions, "llmCalls", "promptTokens", "completionTokens")
+      SELECT ${usage.ownerId}::uuid, ${period}, ${executions}::int, ${usage.llmCalls}::int, ${usage.promptTokens}::bigint, ${usage.completionTokens}::bigint FROM fresh
+      ON CONFLICT ("userId", period) DO UPDATE SET
+        executions = usage_counters.executions + EXCLUDED.executions,
+        "llmCalls" = usage_counters."llmCalls" + EXCLUDED."llmCalls",
+        "promptTokens" = usage_counters."promptTokens" + EXCLUDED."promptTokens",
+        "completionTokens" = usage_counters."completionTokens" + EXCLUDED."completionTokens"`;
   }
 }

@@ -1,42 +1,79 @@
 import { Injectable } from '@nestjs/common';
-import type { Execution } from '@agent-squad/contracts';
-import type { Prisma } from '../core-db';
-import type { Member } from '../generated/prisma/client';
-import { toExecution } from '../shared/mappers';
+import type { Execution, Member, Task } from '@agent-squad/contracts';
+import { CoreDb } from '../core-db';
+import { uuid7 } from './uuid7';
 
-export const stepsInOrder = { steps: { orderBy: { index: 'asc' } } } as const;
+export interface NewExecution {
+  ownerId: string;
+  squadId: string;
+  /** A new task (submit), or an existing one run again (its status and latest execution follow). */
+  task: { title: string; description: string } | Task;
+  /** The squad's members in working order: each step is a snapshot of one. */
+  members: readonly Member[];
+  priority: number;
+  /** Stores the answer under an Idempotency-Key in the same statement (a repeat of the key conflicts). */
+  idempotency?: { scope: string; key: string; answer: (created: { task: Task; execution: Execution }) => unknown };
+}
 
 /**
- * Creates a queued execution of a task in the caller's transaction: one step per member, a
- * snapshot of the member as it is now (later edits to the squad do not change a run under way),
- * and the stream's first event. It reaches the workers once admitted (`ExecutionAdmission`).
+ * Writes a queued execution in one statement: the task (new, or re-pointed at this run), one step
+ * per member (a snapshot: later edits to the squad do not change a run under way), the stream's
+ * first event, and the idempotency record if any. It reaches the workers once admitted
+ * (`ExecutionAdmission`).
  */
 @Injectable()
 export class ExecutionFactory {
-  async createQueued(tx: Prisma.TransactionClient, task: { id: string; ownerId: string; squadId: string }, members: Member[], priority: number): Promise<Execution> {
-    const execution = await tx.execution.create({
-      data: {
-        ownerId: task.ownerId,
-        taskId: task.id,
-        squadId: task.squadId,
-        priority,
-        eventSeq: 1,
-        steps: {
-          create: members.map((member, index) => ({
-            index,
-            memberId: member.id,
-            role: member.role,
-            agentName: member.name,
-            systemPrompt: member.systemPrompt,
-            model: member.model,
-            tools: member.tools,
-          })),
-        },
-        events: { create: { seq: 1, type: 'status', data: { status: 'queued' } } },
-      },
-      include: stepsInOrder,
-    });
-    await tx.task.update({ where: { id: task.id }, data: { latestExecutionId: execution.id, status: 'queued' } });
-    return toExecution(execution);
+  constructor(private readonly db: CoreDb) {}
+
+  async createQueued(input: NewExecution): Promise<{ task: Task; execution: Execution }> {
+    const now = new Date();
+    const executionId = uuid7(now.getTime());
+    const existing = 'id' in input.task ? input.task : null;
+    const task: Task = existing
+      ? { ...existing, status: 'queued', latestExecutionId: executionId }
+      : { id: uuid7(now.getTime()), squadId: input.squadId, ...input.task, status: 'queued', createdAt: now.toISOString(), latestExecutionId: executionId };
+    const execution = queuedExecution(executionId, task, input.members, now);
+    const steps = input.members.map((member, index) => ({ index, memberId: member.id, role: member.role, agentName: member.name, systemPrompt: member.systemPrompt, model: member.model, tools: member.tools }));
+    const idempotency = input.idempotency ?? null;
+    const answer = idempotency ? JSON.stringify(idempotency.answer({ task, execution })) : null;
+    await this.db.$executeRaw`
+      WITH new_task AS (
+        INSERT INTO core.tasks (id, "ownerId", "squadId", title, description, status, "latestExecutionId", "createdAt")
+        SELECT ${task.id}::uuid, ${input.ownerId}::uuid, ${input.squadId}::uuid, ${task.title}, ${task.description}, 'queued', ${executionId}::uuid, ${now}::timestamptz
+        WHERE ${existing === null}
+      ), rerun_task AS (
+        UPDATE core.tasks SET status = 'queued', "latestExecutionId" = ${executionId}::uuid WHERE id = ${task.id}::uuid AND ${existing !== null}
+      ), execution AS (
+        INSERT INTO core.executions (id, "ownerId", "taskId", "squadId", status, priority, "eventSeq", "createdAt")
+        VALUES (${executionId}::uuid, ${input.ownerId}::uuid, ${task.id}::uuid, ${input.squadId}::uuid, 'queued', ${input.priority}::int, 1, ${now}::timestamptz)
+      ), steps AS (
+        INSERT INTO core.execution_steps ("executionId", index, "memberId", role, "agentName", "systemPrompt", model, tools)
+        SELECT ${executionId}::uuid, s.index, s."memberId", s.role, s."agentName", s."systemPrompt", s.model, s.tools
+        FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) AS s(index int, "memberId" uuid, role text, "agentName" text, "systemPrompt" text, model text, tools text[])
+      ), first_event AS (
+        INSERT INTO core.execution_events ("executionId", seq, type, data, "createdAt")
+        VALUES (${executionId}::uuid, 1, 'status', '{"status":"queued"}'::jsonb, ${now}::timestamptz)
+      )
+      INSERT INTO core.idempotency_records ("ownerId", scope, key, response, "createdAt")
+      SELECT ${input.ownerId}::uuid, ${idempotency?.scope ?? null}, ${idempotency?.key ?? null}, ${answer}::jsonb, ${now}::timestamptz
+      WHERE ${idempotency !== null}`;
+    return { task, execution };
   }
+}
+
+/** The new execution as the API shows it (what a read of it right after answers). */
+function queuedExecution(id: string, task: Task, members: readonly Member[], now: Date): Execution {
+  return {
+    id,
+    taskId: task.id,
+    squadId: task.squadId,
+    status: 'queued',
+    steps: members.map((member) => ({ memberId: member.id, role: member.role, status: 'pending', startedAt: null, finishedAt: null })),
+    result: null,
+    error: null,
+    usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+    createdAt: now.toISOString(),
+    startedAt: null,
+    finishedAt: null,
+  };
 }

@@ -13,8 +13,9 @@ import { CoreDb } from '../core-db';
 import { seqCursor } from '../shared/cursor';
 import { toExecution, toExecutionEvent, toMessage } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
-import { stepsInOrder } from './execution-factory';
 import { ExecutionFinisher } from './execution-finisher';
+
+const stepsInOrder = { steps: { orderBy: { index: 'asc' } } } as const;
 
 /** Reads of executions are never cached: a running execution's status must never be stale. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CoreDb, type Prisma } from '../core-db';
+import { CoreDb } from '../core-db';
 import { isUniqueViolation } from '@agent-squad/database';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -26,19 +26,15 @@ export class IdempotencyStore {
     return null;
   }
 
-  /** Runs `create` in a transaction that also stores its answer under the key, if one is given. */
-  async run<T>(ownerId: string, scope: string, key: string | undefined, create: (tx: Prisma.TransactionClient) => Promise<T>): Promise<IdempotentResult<T>> {
-    if (key === undefined) return { result: await this.db.$transaction(create), created: true };
+  /**
+   * Runs `create`, which stores its answer under the key in the same statement as its work (if a
+   * key is given). When a concurrent request with the same key won the race, its answer is returned.
+   */
+  async run<T>(ownerId: string, scope: string, key: string | undefined, create: () => Promise<T>): Promise<IdempotentResult<T>> {
     try {
-      const result = await this.db.$transaction(async (tx) => {
-        const answer = await create(tx);
-        await tx.idempotencyRecord.create({ data: { ownerId, scope, key, response: answer as Prisma.InputJsonObject } });
-        return answer;
-      });
-      return { result, created: true };
+      return { result: await create(), created: true };
     } catch (error) {
-      // A concurrent request with the same key won the race: answer what it answered.
-      const stored = isUniqueViolation(error) ? await this.find<T>(ownerId, scope, key) : null;
+      const stored = key !== undefined && isUniqueViolation(error) ? await this.find<T>(ownerId, scope, key) : null;
       if (stored === null) throw error;
       return { result: stored, created: false };
     }

@@ -5,6 +5,7 @@ import {
   TasksApi,
   type Execution,
   type ListQuery,
+  type Member,
   type Owned,
   type Page,
   type SubmittedTask,
@@ -15,7 +16,7 @@ import { CoreDb } from '../core-db';
 import { ExecutionAdmission } from '../executions/execution-admission';
 import { ExecutionFactory } from '../executions/execution-factory';
 import { planPriority } from '../executions/execution-queue';
-import type { Member } from '../generated/prisma/client';
+import { SquadsService } from '../squads/squads.service';
 import { idCursor } from '../shared/cursor';
 import { toTask } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
@@ -29,18 +30,25 @@ export class TasksService implements TasksApi {
     private readonly executions: ExecutionFactory,
     private readonly admission: ExecutionAdmission,
     private readonly idempotency: IdempotencyStore,
+    private readonly squads: SquadsService,
   ) {}
 
   async submit({ ownerId, squadId, input, idempotencyKey }: Owned & { squadId: string; input: SubmitTaskInput; idempotencyKey?: string }): Promise<SubmittedTask> {
-    const replay = idempotencyKey ? await this.idempotency.find<SubmittedTask>(ownerId, 'tasks.submit', idempotencyKey) : null;
+    const scope = 'tasks.submit';
+    const replay = idempotencyKey ? await this.idempotency.find<SubmittedTask>(ownerId, scope, idempotencyKey) : null;
     if (replay) return replay;
     const members = await this.runnableMembers(ownerId, squadId);
     const { plan } = await this.billing.assertQuota({ userId: ownerId });
-    const { result, created } = await this.idempotency.run(ownerId, 'tasks.submit', idempotencyKey, async (tx) => {
-      const task = await tx.task.create({ data: { ownerId, squadId, title: input.title, description: input.description } });
-      const execution = await this.executions.createQueued(tx, task, members, planPriority(plan));
-      return { task: toTask({ ...task, latestExecutionId: execution.id }), execution };
-    });
+    const { result, created } = await this.idempotency.run(ownerId, scope, idempotencyKey, () =>
+      this.executions.createQueued({
+        ownerId,
+        squadId,
+        task: { title: input.title, description: input.description },
+        members,
+        priority: planPriority(plan),
+        ...(idempotencyKey ? { idempotency: { scope, key: idempotencyKey, answer: (submitted) => submitted } } : {}),
+      }),
+    );
     if (created) await this.admission.admit(ownerId);
     return result;
   }
@@ -64,21 +72,30 @@ export class TasksService implements TasksApi {
   }
 
   async rerun({ ownerId, taskId, idempotencyKey }: Owned & { taskId: string; idempotencyKey?: string }): Promise<Execution> {
-    const replay = idempotencyKey ? await this.idempotency.find<Execution>(ownerId, 'tasks.rerun', idempotencyKey) : null;
+    const scope = 'tasks.rerun';
+    const replay = idempotencyKey ? await this.idempotency.find<Execution>(ownerId, scope, idempotencyKey) : null;
     if (replay) return replay;
-    const task = await this.db.task.findFirst({ where: { id: taskId, ownerId } });
-    if (!task) throw AppError.notFound('Task');
+    const task = await this.get({ ownerId, taskId });
     const members = await this.runnableMembers(ownerId, task.squadId);
     const { plan } = await this.billing.assertQuota({ userId: ownerId });
-    const { result, created } = await this.idempotency.run(ownerId, 'tasks.rerun', idempotencyKey, (tx) => this.executions.createQueued(tx, task, members, planPriority(plan)));
+    const { result, created } = await this.idempotency.run(ownerId, scope, idempotencyKey, async () => {
+      const { execution } = await this.executions.createQueued({
+        ownerId,
+        squadId: task.squadId,
+        task,
+        members,
+        priority: planPriority(plan),
+        ...(idempotencyKey ? { idempotency: { scope, key: idempotencyKey, answer: (rerun) => rerun.execution } } : {}),
+      });
+      return execution;
+    });
     if (created) await this.admission.admit(ownerId);
     return result;
   }
 
-  /** The squad's members in working order, if the squad can take work now. */
+  /** The squad's members in working order (read through the cache), if the squad can take work now. */
   private async runnableMembers(ownerId: string, squadId: string): Promise<Member[]> {
-    const squad = await this.db.squad.findFirst({ where: { id: squadId, ownerId }, include: { members: { orderBy: { position: 'asc' } } } });
-    if (!squad) throw AppError.notFound('Squad');
+    const squad = await this.squads.get({ ownerId, squadId });
     if (squad.status !== 'active') throw AppError.conflict(`The squad is ${squad.status}; activate it to submit tasks`);
     if (squad.members.length === 0) throw AppError.conflict('The squad has no members to work on tasks');
     return squad.members;

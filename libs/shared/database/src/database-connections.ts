@@ -5,7 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { type Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { openPglite } from './drivers/pglite';
-import { connectCreatingDatabase, createPool } from './drivers/postgres';
+import { connectCreatingDatabase, createPool, POOL_ACQUIRE_TIMEOUT_MS } from './drivers/postgres';
 import { loadMigrations } from './migrations/migration-files';
 import { runMigrations } from './migrations/migration-runner';
 import { pgliteSession, postgresSession, type SqlSession } from './migrations/sql-session';
@@ -82,7 +82,9 @@ export class DatabaseConnections implements OnApplicationShutdown {
 
   private async createClient<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>): Promise<T> {
     await this.migrated(domain);
-    return new Client({ adapter: await this.adapter(this.config.databases[domain]) });
+    // Waiting for a pooled connection may take as long as the pool's own acquire timeout (seed:
+    // 30 s) rather than Prisma's 2 s default, which fails transactions under a busy worker.
+    return new Client({ adapter: await this.adapter(this.config.databases[domain]), transactionOptions: { maxWait: POOL_ACQUIRE_TIMEOUT_MS, timeout: 15_000 } });
   }
 
   /** Applies the domain's pending migrations when DATABASE_MIGRATE_ON_START, once per process (a failure may be retried). */

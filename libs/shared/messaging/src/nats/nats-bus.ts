@@ -59,7 +59,9 @@ export class NatsBus extends Bus {
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1 });
+      // noAsyncTraces: the client would otherwise build an Error (a stack capture) for every request
+      // in case it fails — measured at ~6 % of a gateway's CPU.
+      nc = await connect({ servers: options.url, name: options.name, maxReconnectAttempts: -1, noAsyncTraces: true });
     } catch (error) {
       throw new Error(`Cannot connect to NATS at ${safeUrl(options.url)}: ${describe(error)}`, { cause: error });
     }

@@ -14,6 +14,16 @@ import { settingsFrom } from './settings';
 
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+const PARTS = ['embedded', 'services', 'cache'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `npm run bench -- services cache` runs only those parts (the raw ceilings and bare Fastify always run: every figure is compared with them). */
+function selectedParts(args: readonly string[]): ReadonlySet<Part> {
+  const unknown = args.filter((arg) => !(PARTS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown bench part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`);
+  return new Set(args.length === 0 ? PARTS : (args as Part[]));
+}
+
 /**
  * `npm run bench`: raw infrastructure ceilings, bare Fastify, then the embedded and the split shape
  * of the product, one after the other (never two at once: they would share the CPUs), and one
@@ -21,6 +31,7 @@ const log = (line: string): void => void process.stderr.write(`[bench ${new Date
  */
 async function main(): Promise<void> {
   const began = performance.now();
+  const parts = selectedParts(process.argv.slice(2));
   const settings = settingsFrom(process.env);
   const machine = machineFacts(REPO_ROOT);
   log(`node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((value) => value.toFixed(2)).join(' ')}`);
@@ -33,7 +44,7 @@ async function main(): Promise<void> {
 
   const shapes: ShapeResults[] = [];
   const failed: string[] = [];
-  for (const shape of ['embedded', 'services'] as Shape[]) {
+  for (const shape of (['embedded', 'services'] as Shape[]).filter((part) => parts.has(part))) {
     try {
       shapes.push(await benchShape(shape, settings, log));
     } catch (error) {
@@ -44,7 +55,7 @@ async function main(): Promise<void> {
   }
 
   // The cache's own figures (issue 3), after the shapes so they never share the CPUs with them.
-  const cache = await benchCache(settings, log).catch((error: unknown) => {
+  const cache = !parts.has('cache') ? undefined : await benchCache(settings, log).catch((error: unknown) => {
     failed.push(`cache: ${error instanceof Error ? error.message : String(error)}`);
     log(`cache FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   });

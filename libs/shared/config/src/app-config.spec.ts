@@ -19,6 +19,12 @@ describe('loadConfig', () => {
     expect(config.env.PORT).toBe(3000);
   });
 
+  it('runs few executions at once on PGlite, many on PostgreSQL, unless told', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, ROLES).workerConcurrency).toBe(8);
+    expect(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: 'postgres://127.0.0.1:5432/x' }, ROLES).workerConcurrency).toBe(100);
+    expect(loadConfig({ DATA_DIR: dataDir, WORKER_CONCURRENCY: '3' }, ROLES).workerConcurrency).toBe(3);
+  });
+
   it('keeps one generated JWT secret in the data folder across restarts', () => {
     const first = loadConfig({ DATA_DIR: dataDir }, ROLES).jwtSecret;
     expect(first.length).toBeGreaterThanOrEqual(32);

@@ -51,7 +51,8 @@ export const envSchema = z.object({
   JWT_TTL_SECONDS: int(3600, 60),
   BODY_LIMIT_BYTES: int(1_048_576, 1024),
 
-  WORKER_CONCURRENCY: int(100, 1),
+  /** Jobs one worker process runs at once; unset: 100, or 8 on the embedded PGlite (see AppConfig.workerConcurrency). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
   /** How long a worker's claim on a job lasts without renewal: the bound on noticing a dead worker. */
   JOB_LOCK_MS: int(10_000, 1000),
   OUTBOX_POLL_MS: int(1000, 10),

@@ -13,9 +13,9 @@ export async function createJobQueue(config: AppConfig, observer: JobMetrics, cl
   const { env } = config;
   switch (config.queue.kind) {
     case 'inline':
-      return new InlineQueue({ concurrency: env.WORKER_CONCURRENCY, observer, clock });
+      return new InlineQueue({ concurrency: config.workerConcurrency, observer, clock });
     case 'bullmq':
-      return BullMqQueue.connect({ url: config.queue.url, prefix: env.NAMESPACE, lockMs: env.JOB_LOCK_MS, concurrency: env.WORKER_CONCURRENCY, observer });
+      return BullMqQueue.connect({ url: config.queue.url, prefix: env.NAMESPACE, lockMs: env.JOB_LOCK_MS, concurrency: config.workerConcurrency, observer });
   }
 }
 

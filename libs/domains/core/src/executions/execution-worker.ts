@@ -25,7 +25,7 @@ export class ExecutionWorker implements OnApplicationBootstrap, BeforeApplicatio
   onApplicationBootstrap(): void {
     if (!this.config.hosts('worker')) return;
     this.queue.process(QUEUES.executions, (job) => this.runner.run(job.data.executionId, job.attempt >= EXECUTION_JOB_ATTEMPTS), {
-      concurrency: this.config.env.WORKER_CONCURRENCY,
+      concurrency: this.config.workerConcurrency,
     });
   }
 

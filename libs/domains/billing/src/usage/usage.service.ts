@@ -4,6 +4,13 @@ import { AppError, BillingApi, ErrorCode, type UsageReport } from '@agent-squad/
 import { BillingDb } from '../billing-db';
 import { billingPeriod } from './billing-period';
 
+interface UsageRow {
+  plan: string | null;
+  executions: number | null;
+  llmCalls: number | null;
+  tokens: bigint | null;
+}
+
 /** The user's plan, this month's metered usage, and the quota check made at task submission. */
 @Injectable()
 export class UsageService implements BillingApi {
@@ -14,18 +21,20 @@ export class UsageService implements BillingApi {
 
   async usage({ userId }: { userId: string }): Promise<UsageReport> {
     const period = billingPeriod(new Date());
-    const [account, counter] = await Promise.all([
-      this.db.account.findUnique({ where: { userId } }),
-      this.db.usageCounter.findUnique({ where: { userId_period: { userId, period: period.key } } }),
-    ]);
-    const plan = (account?.plan ?? 'free') as PlanName;
+    // One statement, not two reads: it runs on every task submission (the quota check).
+    const [row] = await this.db.$queryRaw<UsageRow[]>`
+      SELECT a.plan, c.executions, c."llmCalls", (c."promptTokens" + c."completionTokens")::bigint AS tokens
+      FROM (SELECT ${userId}::uuid AS "userId") AS u
+      LEFT JOIN billing.accounts a ON a."userId" = u."userId"
+      LEFT JOIN billing.usage_counters c ON c."userId" = u."userId" AND c.period = ${period.key}`;
+    const plan = (row?.plan ?? 'free') as PlanName;
     const quota = this.config.plans[plan] ?? this.config.plans.free;
     return {
       plan,
       period: { start: period.start.toISOString(), end: period.end.toISOString() },
-      executions: counter?.executions ?? 0,
-      llmCalls: counter?.llmCalls ?? 0,
-      tokens: Number((counter?.promptTokens ?? 0n) + (counter?.completionTokens ?? 0n)),
+      executions: row?.executions ?? 0,
+      llmCalls: row?.llmCalls ?? 0,
+      tokens: Number(row?.tokens ?? 0n),
       quota: { executions: quota.executions, tokens: quota.tokens },
     };
   }

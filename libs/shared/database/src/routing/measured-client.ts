@@ -1,4 +1,5 @@
 import { type PrismaClientLike } from '../prisma-client';
+import { withPoolTimeoutCode } from '../prisma-errors';
 import { type DatabaseMetrics, type QueryKind } from './database-metrics';
 import { currentScope, type WriteRecorder } from './user-scope';
 
@@ -39,6 +40,8 @@ export function measuredClient<T extends PrismaClientLike>(client: T, labels: { 
         const started = performance.now();
         try {
           return await query(args);
+        } catch (error) {
+          throw withPoolTimeoutCode(error);
         } finally {
           metrics.observe(domain, target, kind, model === undefined ? operation : `${model}.${operation}`, performance.now() - started);
         }

@@ -1,9 +1,10 @@
 import { type PrismaClientLike } from '../prisma-client';
+import { withPoolTimeoutCode } from '../prisma-errors';
 import { type DomainRouter } from './domain-router';
 import { READ_OPERATIONS } from './measured-client';
 
 /** Client members that always run on the (current user's) primary. */
-const WRITER_MEMBERS: ReadonlySet<PropertyKey> = new Set(['$transaction', '$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
+const WRITER_MEMBERS: ReadonlySet<PropertyKey> = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
 
 type Members = Record<PropertyKey, unknown>;
 const isDelegate = (value: unknown): value is Members => typeof value === 'object' && value !== null && typeof (value as Members)['findMany'] === 'function';
@@ -35,6 +36,11 @@ export function routedClient<T extends PrismaClientLike>(router: DomainRouter, o
   };
   return new Proxy(home, {
     get(target, member) {
+      if (member === '$transaction') {
+        const writer = router.writer() as unknown as Members;
+        // Waiting for a connection to start the transaction ends as a dependency error, as a query's does.
+        return (...args: unknown[]) => (writer[member] as (...args: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => Promise.reject(withPoolTimeoutCode(error)));
+      }
       if (WRITER_MEMBERS.has(member)) {
         const writer = router.writer() as unknown as Members;
         return (writer[member] as (...args: unknown[]) => unknown).bind(writer);

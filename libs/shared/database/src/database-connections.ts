@@ -164,10 +164,14 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private writePositions(): WritePositions {
     if (!this.positions) {
       const { queue } = this.config;
-      this.positions =
-        queue.kind === 'bullmq'
-          ? new RedisWritePositions(new Redis(queue.url, { commandTimeout: 250, maxRetriesPerRequest: 1, enableOfflineQueue: false }), this.config.env.NAMESPACE)
-          : new MemoryWritePositions();
+      if (queue.kind === 'bullmq') {
+        const redis = new Redis(queue.url, { commandTimeout: 250, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+        // Redis away only sends reads to the primary (see RedisWritePositions); it reconnects by itself.
+        redis.on('error', () => undefined);
+        this.positions = new RedisWritePositions(redis, this.config.env.NAMESPACE);
+      } else {
+        this.positions = new MemoryWritePositions();
+      }
     }
     return this.positions;
   }

@@ -17,6 +17,8 @@ export interface BenchSettings {
   stackEnv: Record<string, string>;
   /** Write a V8 CPU profile per product process (see settingsFrom). */
   cpuProfile: boolean;
+  /** Database routing: sequential primary-key reads per side, then concurrent readers for a while, primary only and with one replica. */
+  db: { samples: number; concurrency: number; seconds: number };
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   secondWorker: true,
   stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000' },
   cpuProfile: false,
+  db: { samples: 3000, concurrency: 32, seconds: 8 },
 };
 
 /**
@@ -48,5 +51,6 @@ export function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings {
     executions: { tasks: 100, concurrency: 20, timeoutMs: 30_000 },
     seed: { users: 5, squadsPerUser: 2, members: 3 },
     rawSamples: 500,
+    db: { samples: 500, concurrency: 16, seconds: 2 },
   };
 }

@@ -6,6 +6,8 @@ import { Client } from 'pg';
 /** The machine's own PostgreSQL, Redis and NATS, as the split shape's tests use them. */
 export const LOCAL = {
   postgres: 'postgresql://postgres@127.0.0.1:5432',
+  /** The streaming replica of `postgres` (scripts/ci/ensure-replica.sh). */
+  postgresReplica: 'postgresql://postgres@127.0.0.1:5433',
   redis: 'redis://127.0.0.1:6379',
   nats: 'nats://127.0.0.1:4222',
 };

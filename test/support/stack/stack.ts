@@ -91,6 +91,8 @@ export class Stack {
       this.shape === 'services'
         ? {
             DATABASE_URL: `${LOCAL.postgres}/${this.database}`,
+            // Reads go to the replica, as in production: the suites prove they still see every write they must.
+            DATABASE_REPLICA_URLS: `${LOCAL.postgresReplica}/${this.database}`,
             REDIS_URL: LOCAL.redis,
             NATS_URL: LOCAL.nats,
             NAMESPACE: this.namespace,

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@agent-squad/config';
 import { AUTH_SERVICE, EXECUTIONS_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
+import { userScoped } from '@agent-squad/database';
 import { Bus } from '@agent-squad/messaging';
 import { HealthRegistry } from '@agent-squad/observability';
 import { AuthService } from './auth/auth.service';
@@ -28,11 +29,12 @@ export class CoreRpcServer implements OnModuleInit {
       await this.db.$queryRaw`SELECT 1`;
     });
     if (!this.config.hosts('core')) return;
+    // Each call runs as the user it names: its reads may use a replica, and that user reads its writes back.
     await Promise.all([
-      this.bus.serve(AUTH_SERVICE, this.auth),
-      this.bus.serve(SQUADS_SERVICE, this.squads),
-      this.bus.serve(TASKS_SERVICE, this.tasks),
-      this.bus.serve(EXECUTIONS_SERVICE, this.executions),
+      this.bus.serve(AUTH_SERVICE, userScoped(this.auth)),
+      this.bus.serve(SQUADS_SERVICE, userScoped(this.squads)),
+      this.bus.serve(TASKS_SERVICE, userScoped(this.tasks)),
+      this.bus.serve(EXECUTIONS_SERVICE, userScoped(this.executions)),
     ]);
   }
 }

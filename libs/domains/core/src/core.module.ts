@@ -25,10 +25,16 @@ import { SquadsService } from './squads/squads.service';
 import { IdempotencyStore } from './tasks/idempotency';
 import { TasksService } from './tasks/tasks.service';
 
+/**
+ * Rows that workers and relays change while users watch them (an execution's state right after
+ * its `done` event, for one): read from the primary, never from a replica that may not have them yet.
+ */
+const LIVE_MODELS = ['task', 'execution', 'executionSlot', 'executionStep', 'message', 'executionEvent', 'idempotencyRecord', 'outboxEvent'];
+
 /** Users, squads, tasks and executions: the `core` role serves them, the `worker` role runs executions. */
 @Module({
   providers: [
-    { provide: CoreDb, useFactory: (db: DatabaseConnections) => db.client('core', CoreDb), inject: [DatabaseConnections] },
+    { provide: CoreDb, useFactory: (db: DatabaseConnections) => db.client('core', CoreDb, { primaryReads: LIVE_MODELS }), inject: [DatabaseConnections] },
     rpcClientProvider(BILLING_SERVICE),
     rpcClientProvider(INTELLIGENCE_SERVICE),
     domainBackupJob('core'),

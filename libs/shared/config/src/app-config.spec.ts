@@ -49,8 +49,35 @@ describe('loadConfig', () => {
       { NATS_URL: 'nats://n:4222', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(32), DATABASE_URL: 'postgresql://db/shared', BILLING_DATABASE_URL: 'postgresql://db/billing' },
       ['core', 'billing'],
     );
-    expect(config.databases.core).toEqual({ kind: 'postgres', url: 'postgresql://db/shared' });
-    expect(config.databases.billing).toEqual({ kind: 'postgres', url: 'postgresql://db/billing' });
+    expect(config.databases.core).toEqual({ kind: 'postgres', url: 'postgresql://db/shared', replicas: [] });
+    expect(config.databases.billing).toEqual({ kind: 'postgres', url: 'postgresql://db/billing', replicas: [] });
+  });
+
+  it('gives each domain the replicas of DATABASE_REPLICA_URLS unless its own list overrides them', () => {
+    const config = loadConfig(
+      {
+        DATA_DIR: dataDir,
+        DATABASE_URL: 'postgresql://db/shared',
+        DATABASE_REPLICA_URLS: 'postgresql://r1/shared, postgresql://r2/shared',
+        BILLING_DATABASE_REPLICA_URLS: 'postgresql://r3/billing',
+      },
+      ROLES,
+    );
+    expect(config.databases.core).toEqual({ kind: 'postgres', url: 'postgresql://db/shared', replicas: ['postgresql://r1/shared', 'postgresql://r2/shared'] });
+    expect(config.databases.billing).toEqual({ kind: 'postgres', url: 'postgresql://db/shared', replicas: ['postgresql://r3/billing'] });
+    expect(() => loadConfig({ DATA_DIR: dataDir, DATABASE_REPLICA_URLS: 'not a url' }, ROLES)).toThrow(/DATABASE_REPLICA_URLS/);
+  });
+
+  it('shards the core domain only when two or more shard URLs are given, the first being its database', () => {
+    const base = { DATA_DIR: dataDir, DATABASE_URL: 'postgresql://db/s0' };
+    expect(loadConfig(base, ROLES).databases.core).not.toHaveProperty('shards');
+    expect(loadConfig({ ...base, CORE_DATABASE_SHARD_URLS: 'postgresql://db/s0,postgresql://db/s1' }, ROLES).databases.core).toMatchObject({ shards: ['postgresql://db/s0', 'postgresql://db/s1'] });
+    expect(() => loadConfig({ ...base, CORE_DATABASE_SHARD_URLS: 'postgresql://db/s1,postgresql://db/s0' }, ROLES)).toThrow(/must start with the core database URL/);
+  });
+
+  it('has the seed pool sizing by default', () => {
+    const { env } = loadConfig({ DATA_DIR: dataDir }, ROLES);
+    expect([env.DATABASE_POOL_SIZE, env.DATABASE_POOL_OVERFLOW, env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS, env.DATABASE_POOL_RECYCLE_SECONDS]).toEqual([20, 10, 30_000, 3600]);
   });
 
   it('lets ROLES override the app defaults and rejects unknown roles', () => {

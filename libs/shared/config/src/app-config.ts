@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { envSchema, type Env } from './env.schema';
 import { DOMAINS, parseRoles, type Domain, type Role } from './roles';
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+/**
+ * Where a domain's tables live. On PostgreSQL: the primary `url`, its read `replicas`, and — core
+ * only, when sharding is on — the `shards` that hold per-user data (the first is `url`).
+ */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; replicas?: readonly string[]; shards?: readonly string[] }
+  | { kind: 'pglite'; dataDir: string };
 export type BusTarget = { kind: 'local' } | { kind: 'nats'; url: string };
 export type QueueTarget = { kind: 'inline' } | { kind: 'bullmq'; url: string };
 export type PlanName = 'free' | 'pro';
@@ -83,10 +89,19 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv, defaultRoles: readonly Rol
   const dataDir = resolve(env.DATA_DIR);
   const databases = Object.fromEntries(
     DOMAINS.map((domain) => {
-      const url = env[`${domain.toUpperCase()}_DATABASE_URL` as `${Uppercase<Domain>}_DATABASE_URL`] ?? env.DATABASE_URL;
-      return [domain, url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: join(dataDir, 'pglite') }];
+      const upper = domain.toUpperCase() as Uppercase<Domain>;
+      const url = env[`${upper}_DATABASE_URL`] ?? env.DATABASE_URL;
+      if (!url) return [domain, { kind: 'pglite', dataDir: join(dataDir, 'pglite') }];
+      const domainReplicas = env[`${upper}_DATABASE_REPLICA_URLS`];
+      const replicas = domainReplicas.length > 0 ? domainReplicas : env.DATABASE_REPLICA_URLS;
+      const shards = domain === 'core' && env.CORE_DATABASE_SHARD_URLS.length > 1 ? { shards: env.CORE_DATABASE_SHARD_URLS } : {};
+      return [domain, { kind: 'postgres', url, replicas, ...shards }];
     }),
   ) as Record<Domain, DatabaseTarget>;
+  const core = databases.core;
+  if (core.kind === 'postgres' && core.shards && core.shards[0] !== core.url) {
+    throw new ConfigError('CORE_DATABASE_SHARD_URLS must start with the core database URL (shard 0 also holds what is not per user)');
+  }
   return new AppConfig(roles, env, databases, bus, queue, resolveJwtSecret(env, bus, dataDir));
 }
 

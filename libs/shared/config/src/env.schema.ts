@@ -6,6 +6,11 @@ const optionalUrl = z
   .transform((value) => (value === '' ? undefined : value))
   .pipe(z.url().optional())
   .optional();
+const urlList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((url) => url.trim()).filter((url) => url !== ''))
+  .pipe(z.array(z.url()));
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const bool = (fallback: boolean) =>
   z
@@ -27,7 +32,28 @@ export const envSchema = z.object({
   INTELLIGENCE_DATABASE_URL: optionalUrl,
   INTEGRATION_DATABASE_URL: optionalUrl,
   BILLING_DATABASE_URL: optionalUrl,
+  /** Read replicas (comma-separated URLs) of DATABASE_URL; `<DOMAIN>_DATABASE_REPLICA_URLS` override per domain (empty: none). */
+  DATABASE_REPLICA_URLS: urlList,
+  CORE_DATABASE_REPLICA_URLS: urlList,
+  INTELLIGENCE_DATABASE_REPLICA_URLS: urlList,
+  INTEGRATION_DATABASE_REPLICA_URLS: urlList,
+  BILLING_DATABASE_REPLICA_URLS: urlList,
+  /** Shards of the core domain's per-user data (comma-separated primary URLs); unset or one URL: no sharding. */
+  CORE_DATABASE_SHARD_URLS: urlList,
+  // Pools (seed: pool_size 20, max_overflow 10, pool_timeout 30 s, pool_recycle 3600 s), one per database URL.
   DATABASE_POOL_SIZE: int(20, 1),
+  /** Connections beyond DATABASE_POOL_SIZE under load; closed again once idle. */
+  DATABASE_POOL_OVERFLOW: int(10, 0),
+  /** A query waits this long for a pooled connection, then fails with 503. */
+  DATABASE_POOL_ACQUIRE_TIMEOUT_MS: int(30_000, 1),
+  /** Connections are replaced after this long. */
+  DATABASE_POOL_RECYCLE_SECONDS: int(3600, 1),
+  /** A replica whose replay is further behind than this is skipped until it catches up. */
+  DATABASE_REPLICA_MAX_LAG_MS: int(5000, 1),
+  /** How often each replica's health and replay position are checked. */
+  DATABASE_REPLICA_CHECK_EVERY_MS: int(1000, 50),
+  /** Queries slower than this are counted (`db_slow_queries_total`) and logged. */
+  DATABASE_SLOW_QUERY_MS: int(500, 1),
   DATABASE_MIGRATE_ON_START: bool(true),
 
   NATS_URL: optionalUrl,

@@ -1,20 +1,42 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { type PGlite } from '@electric-sql/pglite';
-import { AppConfig, type DatabaseTarget, type Domain } from '@agent-squad/config';
+import { AppConfig, type Domain } from '@agent-squad/config';
+import { HealthRegistry, Metrics } from '@agent-squad/observability';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Redis } from 'ioredis';
 import { type Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { Registry } from 'prom-client';
 import { openPglite } from './drivers/pglite';
-import { connectCreatingDatabase, createPool, POOL_ACQUIRE_TIMEOUT_MS } from './drivers/postgres';
+import { connectCreatingDatabase, createPool } from './drivers/postgres';
 import { loadMigrations } from './migrations/migration-files';
 import { runMigrations } from './migrations/migration-runner';
 import { pgliteSession, postgresSession, type SqlSession } from './migrations/sql-session';
-import { type DatabaseAdapter, type PrismaClientClass, type PrismaClientLike } from './prisma-client';
+import { type PrismaClientClass, type PrismaClientLike } from './prisma-client';
+import { DatabaseMetrics } from './routing/database-metrics';
+import { DomainRouter, NO_WRITE_POSITIONS, WritePositionRecorder } from './routing/domain-router';
+import { measuredClient } from './routing/measured-client';
+import { Replica, ReplicaSet } from './routing/replica-set';
+import { routedClient } from './routing/routed-client';
+import { ShardRouter } from './routing/shard-router';
+import { MemoryWritePositions, RedisWritePositions, type WritePositions } from './routing/write-positions';
+
+export interface ClientOptions {
+  /** Models (delegate names, e.g. `execution`) whose reads always go to the primary: rows other processes change and users watch live. */
+  primaryReads?: readonly string[];
+}
+
+/** The pool's label in metrics: the server and database, never the credentials. */
+const poolName = (url: string) => {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.pathname}`;
+};
 
 /**
  * The process's database connections: one Prisma client per domain, bound to that domain's
- * target; one pg pool per distinct PostgreSQL URL (domains sharing a database share it); one
- * PGlite instance per data folder (the embedded shape keeps every domain in one).
+ * target and routed between its primary, replicas and shards (see routing/domain-router.ts); one
+ * pg pool per distinct PostgreSQL URL (domains sharing a database share it); one PGlite instance
+ * per data folder (the embedded shape keeps every domain in one).
  */
 @Injectable()
 export class DatabaseConnections implements OnApplicationShutdown {
@@ -23,18 +45,29 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private readonly migrations = new Map<Domain, Promise<void>>();
   private readonly pools = new Map<string, Pool>();
   private readonly pglites = new Map<string, Promise<PGlite>>();
+  private readonly replicaSets: ReplicaSet[] = [];
+  /** Every Prisma client made (primaries, shards, replicas), to disconnect at shutdown. */
+  private readonly physicalClients: PrismaClientLike[] = [];
+  private positions: WritePositions | undefined;
+  private readonly metrics: DatabaseMetrics;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() metrics?: Metrics,
+    @Optional() private readonly health?: HealthRegistry,
+  ) {
+    this.metrics = new DatabaseMetrics(metrics?.registry ?? new Registry(), config.env.DATABASE_SLOW_QUERY_MS, this.logger);
+  }
 
   /**
    * The domain's Prisma client, created on first call (after applying the domain's migrations
    * when DATABASE_MIGRATE_ON_START) and shared afterwards: later calls return the first client,
    * whatever class they pass.
    */
-  client<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>): Promise<T> {
+  client<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>, options: ClientOptions = {}): Promise<T> {
     let client = this.clients.get(domain);
     if (!client) {
-      client = this.createClient(domain, Client);
+      client = this.createClient(domain, Client, options);
       this.clients.set(domain, client);
       // A failed start may be retried (e.g. the database was not up yet).
       client.catch(() => this.clients.delete(domain));
@@ -67,24 +100,80 @@ export class DatabaseConnections implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const clients = await Promise.allSettled(this.clients.values());
-    await Promise.allSettled(clients.map((client) => (client.status === 'fulfilled' ? client.value.$disconnect() : undefined)));
+    await Promise.allSettled(this.clients.values());
+    await Promise.allSettled(this.replicaSets.map((set) => set.close()));
+    await Promise.allSettled(this.physicalClients.map((client) => client.$disconnect()));
     const pglites = await Promise.allSettled(this.pglites.values());
     await Promise.allSettled([
       ...[...this.pools.values()].map((pool) => pool.end()),
       ...pglites.map((db) => (db.status === 'fulfilled' ? db.value.close() : undefined)),
+      this.positions?.close(),
     ]);
+    for (const url of this.pools.keys()) this.metrics.untrackPool(poolName(url));
     this.clients.clear();
+    this.replicaSets.length = 0;
+    this.physicalClients.length = 0;
+    this.positions = undefined;
     this.migrations.clear();
     this.pools.clear();
     this.pglites.clear();
   }
 
-  private async createClient<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>): Promise<T> {
+  private async createClient<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>, options: ClientOptions): Promise<T> {
     await this.migrated(domain);
+    const target = this.config.databases[domain];
+    if (target.kind === 'pglite') return this.physical(Client, new PrismaPGlite(await this.pglite(target.dataDir)), domain, 'primary');
+    const shardUrls = target.shards ?? [target.url];
+    // Shards hold per-user data on primaries only; replicas serve an unsharded domain.
+    const replicaUrls = shardUrls.length > 1 ? [] : (target.replicas ?? []);
+    const replicas = replicaUrls.map((url, index) => {
+      const replica = new Replica(`replica-${index}`, url, this.config.env.DATABASE_REPLICA_MAX_LAG_MS, Math.max(1000, this.config.env.DATABASE_REPLICA_CHECK_EVERY_MS));
+      return [replica, this.physical(Client, new PrismaPg(this.pool(url)), domain, replica.name)] as const;
+    });
+    const positions = replicas.length > 0 ? this.writePositions() : undefined;
+    const writes = positions ? new WritePositionRecorder(domain, this.pool(target.url), positions, this.logger) : NO_WRITE_POSITIONS;
+    const primaries = shardUrls.map((url, index) => this.physical(Client, new PrismaPg(this.pool(url)), domain, index === 0 ? 'primary' : `shard-${index}`, writes));
+    let replicaRouting;
+    if (positions) {
+      const set = new ReplicaSet(replicas.map(([replica]) => replica), this.config.env.DATABASE_REPLICA_CHECK_EVERY_MS);
+      this.replicaSets.push(set);
+      await set.start();
+      for (const [replica] of replicas) {
+        // A replica away degrades the process (reads fall back to the primary) without making it unready.
+        this.health?.register(`${domain}-database-${replica.name}`, async () => {
+          if (!replica.state.healthy) throw new Error(replica.state.reason);
+        }, { critical: false });
+      }
+      replicaRouting = { set, clients: new Map(replicas), positions };
+    }
+    const shards = shardUrls.length > 1 ? new ShardRouter(shardUrls.map((_, index) => `shard-${index}`)) : undefined;
+    const router = new DomainRouter({ domain, primaries, replicas: replicaRouting, writes, shards });
+    return routedClient<T>(router, { primaryReads: new Set(options.primaryReads) });
+  }
+
+  /** One Prisma client on one database, measured under `target`. */
+  private physical<T extends PrismaClientLike>(Client: PrismaClientClass<T>, adapter: PrismaPg | PrismaPGlite, domain: Domain, target: string, writes = NO_WRITE_POSITIONS): T {
     // Waiting for a pooled connection may take as long as the pool's own acquire timeout (seed:
     // 30 s) rather than Prisma's 2 s default, which fails transactions under a busy worker.
-    return new Client({ adapter: await this.adapter(this.config.databases[domain]), transactionOptions: { maxWait: POOL_ACQUIRE_TIMEOUT_MS, timeout: 15_000 } });
+    const client = new Client({ adapter, transactionOptions: { maxWait: this.config.env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS, timeout: 15_000 } });
+    this.physicalClients.push(client);
+    return measuredClient(client, { domain, target }, this.metrics, writes);
+  }
+
+  /** Shared through Redis when the process has it (its replicas then read back each other's writes), else in memory. */
+  private writePositions(): WritePositions {
+    if (!this.positions) {
+      const { queue } = this.config;
+      if (queue.kind === 'bullmq') {
+        const redis = new Redis(queue.url, { commandTimeout: 250, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+        // Redis away only sends reads to the primary (see RedisWritePositions); it reconnects by itself.
+        redis.on('error', () => undefined);
+        this.positions = new RedisWritePositions(redis, this.config.env.NAMESPACE);
+      } else {
+        this.positions = new MemoryWritePositions();
+      }
+    }
+    return this.positions;
   }
 
   /** Applies the domain's pending migrations when DATABASE_MIGRATE_ON_START, once per process (a failure may be retried). */
@@ -102,28 +191,36 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private async migrate(domain: Domain): Promise<void> {
     const target = this.config.databases[domain];
     const migrations = loadMigrations(domain);
-    let applied: string[];
     if (target.kind === 'pglite') {
-      applied = await runMigrations(pgliteSession(await this.pglite(target.dataDir)), domain, migrations);
-    } else {
-      const connection = await connectCreatingDatabase(target.url);
+      this.logApplied(domain, await runMigrations(pgliteSession(await this.pglite(target.dataDir)), domain, migrations));
+      return;
+    }
+    // Every shard holds the domain's whole schema; replicas follow their primary.
+    for (const url of target.shards ?? [target.url]) {
+      const connection = await connectCreatingDatabase(url);
       try {
-        applied = await runMigrations(postgresSession(connection), domain, migrations);
+        this.logApplied(domain, await runMigrations(postgresSession(connection), domain, migrations));
       } finally {
         await connection.end();
       }
     }
-    if (applied.length > 0) this.logger.log(`${domain}: applied migrations ${applied.join(', ')}`);
   }
 
-  private async adapter(target: DatabaseTarget): Promise<DatabaseAdapter> {
-    return target.kind === 'pglite' ? new PrismaPGlite(await this.pglite(target.dataDir)) : new PrismaPg(this.pool(target.url));
+  private logApplied(domain: Domain, applied: string[]): void {
+    if (applied.length > 0) this.logger.log(`${domain}: applied migrations ${applied.join(', ')}`);
   }
 
   private pool(url: string): Pool {
     let pool = this.pools.get(url);
     if (!pool) {
-      pool = createPool(url, this.config.env.DATABASE_POOL_SIZE);
+      const { env } = this.config;
+      pool = createPool(url, {
+        size: env.DATABASE_POOL_SIZE,
+        overflow: env.DATABASE_POOL_OVERFLOW,
+        acquireTimeoutMs: env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
+        recycleSeconds: env.DATABASE_POOL_RECYCLE_SECONDS,
+      });
+      this.metrics.trackPool(poolName(url), pool);
       // An idle connection that breaks (e.g. server restart) is dropped by the pool; without a
       // listener the 'error' event would crash the process.
       pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection failed: ${error.message}`));

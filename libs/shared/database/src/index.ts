@@ -8,3 +8,5 @@ export { MigrationChecksumError } from './migrations/migration-runner';
 export * from './prisma-client';
 export * from './prisma-errors';
 export type { SqlExecutor, SqlSession } from './migrations/sql-session';
+export { ShardRouter } from './routing/shard-router';
+export { currentScope, runAsUser, userScoped } from './routing/user-scope';

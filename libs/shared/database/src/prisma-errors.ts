@@ -7,3 +7,15 @@ export function isUniqueViolation(error: unknown): boolean {
   const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
   return code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }
+
+/** What `pg`'s pool throws when no connection frees up within its acquire timeout: a plain Error, no code. */
+const POOL_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
+
+/**
+ * Gives a pool acquire timeout Prisma's own code for it (P2024, "timed out fetching a connection
+ * from the pool"), so callers see a dependency error (503 "retry shortly"), not an unknown one (500).
+ */
+export function withPoolTimeoutCode(error: unknown): unknown {
+  if (error instanceof Error && error.message === POOL_TIMEOUT_MESSAGE && (error as { code?: unknown }).code === undefined) Object.assign(error, { code: 'P2024' });
+  return error;
+}

@@ -23,10 +23,11 @@ export class OpsController {
   @Get('health/ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const report = await this.health.readiness();
-    const failing = Object.entries(report.checks)
-      .filter(([, check]) => !check.ok)
-      .map(([name]) => name);
-    await reply.status(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'degraded', failing, checks: report.checks });
+    const down = Object.entries(report.checks).filter(([, check]) => !check.ok);
+    // `failing`: critical dependencies (503); `degraded`: optional ones the process works without (still 200).
+    const failing = down.filter(([, check]) => check.critical !== false).map(([name]) => name);
+    const degraded = down.filter(([, check]) => check.critical === false).map(([name]) => name);
+    await reply.status(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'degraded', failing, degraded, checks: report.checks });
   }
 
   @Get('metrics')

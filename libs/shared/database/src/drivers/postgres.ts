@@ -1,11 +1,30 @@
 import { Client, Pool, type ClientConfig } from 'pg';
 
-/** Seed: a request waits at most 30 s for a pooled connection. */
-export const POOL_ACQUIRE_TIMEOUT_MS = 30_000;
+export interface PoolSizing {
+  /** Connections kept open while idle (seed: 20). */
+  size: number;
+  /** Extra connections opened under load, closed after 10 s idle (seed: 10). */
+  overflow: number;
+  /** How long a query waits for a connection before failing (seed: 30 s). */
+  acquireTimeoutMs: number;
+  /** A connection's lifetime (seed: recycled hourly). */
+  recycleSeconds: number;
+}
 
-/** Pool settings from the seed's sizing (DESIGN §5): 30 s wait for a connection, recycled hourly. */
-export function createPool(url: string, size: number): Pool {
-  return new Pool({ connectionString: url, max: size, connectionTimeoutMillis: POOL_ACQUIRE_TIMEOUT_MS, maxLifetimeSeconds: 3600 });
+/**
+ * A pool with the seed's SQLAlchemy-style sizing (DESIGN §5) mapped onto `pg`: `min` keeps up to
+ * `size` idle connections, `max` allows `overflow` more, and idle ones above `min` close after
+ * `idleTimeoutMillis`. A request beyond `max` queues, and fails after `acquireTimeoutMs`.
+ */
+export function createPool(url: string, sizing: PoolSizing): Pool {
+  return new Pool({
+    connectionString: url,
+    min: sizing.size,
+    max: sizing.size + sizing.overflow,
+    idleTimeoutMillis: 10_000,
+    connectionTimeoutMillis: sizing.acquireTimeoutMs,
+    maxLifetimeSeconds: sizing.recycleSeconds,
+  });
 }
 
 const INVALID_CATALOG_NAME = '3D000';

@@ -1,0 +1,84 @@
+import { type Logger } from '@nestjs/common';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { type Pool } from 'pg';
+
+export type QueryKind = 'read' | 'write';
+
+const single = <M>(registry: Registry, name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+
+/** Pools whose state each registry reports; one gauge per registry, fed by every DatabaseConnections on it. */
+const poolsByRegistry = new WeakMap<Registry, Map<string, Pool>>();
+
+/**
+ * The database series of /metrics: query duration (histogram), reads and writes by target, slow
+ * queries, and each pool's connections in use / idle / waiting.
+ */
+export class DatabaseMetrics {
+  private readonly duration: Histogram<'domain' | 'target' | 'kind'>;
+  private readonly operations: Counter<'domain' | 'target' | 'kind'>;
+  private readonly slow: Counter<'domain' | 'target'>;
+  private readonly pools: Map<string, Pool>;
+
+  constructor(
+    registry: Registry,
+    private readonly slowMs: number,
+    private readonly logger: Logger,
+  ) {
+    this.duration = single(registry, 'db_query_duration_seconds', () => new Histogram({
+      name: 'db_query_duration_seconds',
+      help: 'Database operation duration by domain, target (primary, replica-N, shard-N) and kind (read, write)',
+      labelNames: ['domain', 'target', 'kind'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }));
+    this.operations = single(registry, 'db_operations_total', () => new Counter({
+      name: 'db_operations_total',
+      help: 'Database reads and writes by domain and target (primary, replica-N, shard-N)',
+      labelNames: ['domain', 'target', 'kind'] as const,
+      registers: [registry],
+    }));
+    this.slow = single(registry, 'db_slow_queries_total', () => new Counter({
+      name: 'db_slow_queries_total',
+      help: 'Database operations slower than DATABASE_SLOW_QUERY_MS, by domain and target',
+      labelNames: ['domain', 'target'] as const,
+      registers: [registry],
+    }));
+    let pools = poolsByRegistry.get(registry);
+    if (!pools) {
+      const tracked = (pools = new Map());
+      poolsByRegistry.set(registry, tracked);
+      new Gauge({
+        name: 'db_pool_connections',
+        help: 'Connections of each database pool by state: in_use, idle, waiting (requests queued for a connection)',
+        labelNames: ['pool', 'state'] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [name, pool] of tracked) {
+            this.set({ pool: name, state: 'in_use' }, pool.totalCount - pool.idleCount);
+            this.set({ pool: name, state: 'idle' }, pool.idleCount);
+            this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+          }
+        },
+      });
+    }
+    this.pools = pools;
+  }
+
+  trackPool(name: string, pool: Pool): void {
+    this.pools.set(name, pool);
+  }
+
+  untrackPool(name: string): void {
+    this.pools.delete(name);
+  }
+
+  observe(domain: string, target: string, kind: QueryKind, operation: string, ms: number): void {
+    this.duration.observe({ domain, target, kind }, ms / 1000);
+    this.operations.inc({ domain, target, kind });
+    if (ms >= this.slowMs) {
+      this.slow.inc({ domain, target });
+      this.logger.warn(`slow ${kind} on ${domain}/${target}: ${operation} took ${Math.round(ms)} ms`);
+    }
+  }
+}

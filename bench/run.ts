@@ -15,7 +15,7 @@ import { settingsFrom } from './settings';
 
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-const PARTS = ['embedded', 'services', 'cache'] as const;
+const PARTS = ['embedded', 'services', 'cache', 'db'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `npm run bench -- services cache` runs only those parts (the raw ceilings and bare Fastify always run: every figure is compared with them). */
@@ -34,8 +34,6 @@ async function main(): Promise<void> {
   const began = performance.now();
   const parts = selectedParts(process.argv.slice(2));
   const settings = settingsFrom(process.env);
-  // `npm run bench -- db`: the database routing's figures alone.
-  if (process.argv.includes('db')) return writeReport('db.md', renderDbReport(await benchDatabase(settings.db, log)));
   const machine = machineFacts(REPO_ROOT);
   log(`node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((value) => value.toFixed(2)).join(' ')}`);
 
@@ -64,7 +62,7 @@ async function main(): Promise<void> {
   });
 
   // The database routing's figures, last for the same reason.
-  const db = await benchDatabase(settings.db, log).catch((error: unknown) => {
+  const db = !parts.has('db') ? undefined : await benchDatabase(settings.db, log).catch((error: unknown) => {
     failed.push(`database: ${error instanceof Error ? error.message : String(error)}`);
     log(`database FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   });
@@ -72,17 +70,12 @@ async function main(): Promise<void> {
   const markdown = renderReport({ machine, loadAverageAtEnd: loadavg() as [number, number, number], settings, bare, raw, shapes, totalSeconds: (performance.now() - began) / 1000 });
   const failures = failed.length === 0 ? '' : `\n**Phases that failed:**\n\n${failed.map((line) => `- ${line}`).join('\n')}\n`;
   const output = markdown + (cache ? `\n${renderCacheReport(cache)}` : '') + (db ? `\n${renderDbReport(db)}` : '') + failures;
-  writeReport('latest.md', output);
-  if (failed.length > 0) process.exitCode = 1;
-}
-
-/** The report on stdout and in bench/results/<file>. */
-function writeReport(file: string, output: string): void {
   process.stdout.write(output);
   const dir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, file), output);
-  log(`report written to ${join(dir, file)}`);
+  writeFileSync(join(dir, 'latest.md'), output);
+  log(`report written to ${join(dir, 'latest.md')}`);
+  if (failed.length > 0) process.exitCode = 1;
 }
 
 // Ctrl-C or a kill: stop every process the bench started before leaving.

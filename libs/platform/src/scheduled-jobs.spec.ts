@@ -21,6 +21,9 @@ const DAY = 1440 * MINUTE;
  * 23:10 UTC, so that it is past the 30-day retention: backups (every 20 minutes here) run at
  * 23:20, the hourly clean-up and usage roll-up at midnight.
  */
+// Each job works on a real (embedded) database: seconds on a busy machine, not milliseconds.
+jest.setTimeout(30_000);
+
 describe('scheduled jobs (embedded platform)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'asq-scheduled-'));
   const clock = new ManualClock(Math.floor((Date.now() + 40 * DAY) / DAY) * DAY + 23 * 60 * MINUTE + 10 * MINUTE);

@@ -1,6 +1,6 @@
 import { type Page, type Squad } from '@agent-squad/contracts';
 import { expectStatus } from '../support/http';
-import { stackMetric } from '../support/metrics';
+import { scrape, serviceUrls, stackMetric } from '../support/metrics';
 import { signUp } from '../support/session';
 import { createSquad } from '../support/squads';
 import { waitUntil } from '../support/wait';
@@ -13,6 +13,8 @@ describe('database routing', () => {
     const session = await signUp();
     const squad = await createSquad(session, 1);
     expect(await stackMetric(series('primary', 'write'))).toBeGreaterThan(0);
+    const page = await scrape(serviceUrls()[0]!);
+    for (const name of ['db_query_duration_seconds', 'db_operations_total', 'db_slow_queries_total', 'db_pool_connections']) expect(page).toContain(`# TYPE ${name} `);
 
     const list = async () => {
       const page = await session.api.get<Page<Squad>>('/v1/squads');

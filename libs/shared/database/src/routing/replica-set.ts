@@ -73,7 +73,6 @@ export class ReplicaSet {
   constructor(
     readonly replicas: readonly Replica[],
     private readonly everyMs: number,
-    private readonly onChecked: () => void = () => undefined,
   ) {}
 
   /** Checks once now, then every `everyMs`. */
@@ -105,7 +104,7 @@ export class ReplicaSet {
   private checkAll(): Promise<void> {
     // A slow check is not stacked on by the next tick.
     this.checking ??= Promise.all(this.replicas.map((replica) => replica.check()))
-      .then(() => this.onChecked())
+      .then(() => undefined)
       .finally(() => (this.checking = undefined));
     return this.checking;
   }

@@ -97,4 +97,5 @@ export function runInContext<T>(active: Context, fn: () => T): T {
   return context.with(active, fn);
 }
 
-export { SpanKind };
+export { SpanKind, SpanStatusCode };
+export type { Context as TraceContext, Span };

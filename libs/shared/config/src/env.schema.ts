@@ -29,6 +29,8 @@ export const envSchema = z.object({
   BILLING_DATABASE_URL: optionalUrl,
   DATABASE_POOL_SIZE: int(20, 1),
   DATABASE_MIGRATE_ON_START: bool(true),
+  /** Statements at least this slow are counted (`db_slow_queries_total`) and logged. */
+  DATABASE_SLOW_QUERY_MS: int(500, 1),
 
   NATS_URL: optionalUrl,
   REDIS_URL: optionalUrl,

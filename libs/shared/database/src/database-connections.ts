@@ -1,9 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { type PGlite } from '@electric-sql/pglite';
 import { AppConfig, type DatabaseTarget, type Domain } from '@agent-squad/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { type Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DatabaseMetrics, type QueryEvents } from './database-metrics';
 import { openPglite } from './drivers/pglite';
 import { connectCreatingDatabase, createPool, POOL_ACQUIRE_TIMEOUT_MS } from './drivers/postgres';
 import { loadMigrations } from './migrations/migration-files';
@@ -24,7 +25,10 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private readonly pools = new Map<string, Pool>();
   private readonly pglites = new Map<string, Promise<PGlite>>();
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() private readonly metrics?: DatabaseMetrics,
+  ) {}
 
   /**
    * The domain's Prisma client, created on first call (after applying the domain's migrations
@@ -84,7 +88,13 @@ export class DatabaseConnections implements OnApplicationShutdown {
     await this.migrated(domain);
     // Waiting for a pooled connection may take as long as the pool's own acquire timeout (seed:
     // 30 s) rather than Prisma's 2 s default, which fails transactions under a busy worker.
-    return new Client({ adapter: await this.adapter(this.config.databases[domain]), transactionOptions: { maxWait: POOL_ACQUIRE_TIMEOUT_MS, timeout: 15_000 } });
+    const client = new Client({
+      adapter: await this.adapter(this.config.databases[domain]),
+      transactionOptions: { maxWait: POOL_ACQUIRE_TIMEOUT_MS, timeout: 15_000 },
+      ...(this.metrics ? { log: [{ emit: 'event', level: 'query' }] } : {}),
+    });
+    this.metrics?.watchQueries(domain, client as unknown as QueryEvents);
+    return client;
   }
 
   /** Applies the domain's pending migrations when DATABASE_MIGRATE_ON_START, once per process (a failure may be retried). */
@@ -128,6 +138,7 @@ export class DatabaseConnections implements OnApplicationShutdown {
       // listener the 'error' event would crash the process.
       pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection failed: ${error.message}`));
       this.pools.set(url, pool);
+      this.metrics?.watchPool(new URL(url).pathname.slice(1) || 'postgres', pool);
     }
     return pool;
   }

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseConnections } from './database-connections';
+import { DatabaseMetrics } from './database-metrics';
 
 /**
  * Makes `DatabaseConnections` injectable everywhere; needs `ConfigModule.forRoot(...)` (AppConfig).
@@ -10,6 +11,6 @@ import { DatabaseConnections } from './database-connections';
 @Module({})
 export class DatabaseModule {
   static forRoot(): DynamicModule {
-    return { module: DatabaseModule, providers: [DatabaseConnections], exports: [DatabaseConnections] };
+    return { module: DatabaseModule, providers: [DatabaseConnections, DatabaseMetrics], exports: [DatabaseConnections] };
   }
 }

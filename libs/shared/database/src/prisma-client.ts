@@ -13,4 +13,5 @@ export interface PrismaClientLike {
 export type PrismaClientClass<T extends PrismaClientLike> = new (options: {
   adapter: DatabaseAdapter;
   transactionOptions?: { maxWait?: number; timeout?: number };
+  log?: { emit: 'event'; level: 'query' }[];
 }) => T;

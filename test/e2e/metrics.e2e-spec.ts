@@ -54,9 +54,9 @@ describe('metrics', () => {
     expect(total(stack, 'db_slow_queries_total')).toEqual(expect.any(Number));
     // Pools exist where PostgreSQL is used (PGlite, the embedded database, has one connection).
     if (split) {
-      expect(total(stack, 'db_pool_in_use')).toEqual(expect.any(Number));
-      expect(total(stack, 'db_pool_waiting')).toBe(0);
-      expect(total(stack, 'db_pool_max')).toBeGreaterThan(0);
+      expect(total(stack, 'db_pool_connections', { state: 'in_use' })).toEqual(expect.any(Number));
+      expect(total(stack, 'db_pool_connections', { state: 'idle' })).toBeGreaterThan(0);
+      expect(total(stack, 'db_pool_connections', { state: 'waiting' })).toBe(0);
     }
   });
 

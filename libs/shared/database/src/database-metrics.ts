@@ -24,6 +24,7 @@ export function isRead(sql: string): boolean {
 /**
  * Database series (DESIGN §9): query duration, reads vs writes, slow queries (also logged, without
  * their parameters), and each pg pool's connections in use, idle and waiting, read when scraped.
+ * The names are the ones dashboards and alerts use (deploy/grafana).
  */
 @Injectable()
 export class DatabaseMetrics {
@@ -38,20 +39,20 @@ export class DatabaseMetrics {
     this.duration = metrics.histogram('db_query_duration_seconds', 'SQL statement duration by domain and kind (read, write): its count is the read/write ratio', ['domain', 'kind'], [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
     this.slow = metrics.counter('db_slow_queries_total', 'SQL statements slower than DATABASE_SLOW_QUERY_MS, by domain', ['domain']);
     const pools = this.pools;
-    const poolGauge = (name: string, help: string, read: (pool: Pool) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['pool'],
-        registers: [metrics.registry],
-        collect() {
-          for (const [label, pool] of pools) this.set({ pool: label }, read(pool));
-        },
-      });
-    poolGauge('db_pool_in_use', 'Connections of the pool lent out now', (pool) => pool.totalCount - pool.idleCount);
-    poolGauge('db_pool_idle', 'Open connections of the pool not in use', (pool) => pool.idleCount);
-    poolGauge('db_pool_waiting', 'Requests waiting for a connection of the pool', (pool) => pool.waitingCount);
-    poolGauge('db_pool_max', 'The pool bound (DATABASE_POOL_SIZE)', (pool) => pool.options.max);
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Connections of each database pool by state: in_use, idle, waiting (requests queued for a connection)',
+      labelNames: ['pool', 'state'],
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        for (const [name, pool] of pools) {
+          this.set({ pool: name, state: 'in_use' }, pool.totalCount - pool.idleCount);
+          this.set({ pool: name, state: 'idle' }, pool.idleCount);
+          this.set({ pool: name, state: 'waiting' }, pool.waitingCount);
+        }
+      },
+    });
   }
 
   /** Times every statement `client` runs for `domain`. */

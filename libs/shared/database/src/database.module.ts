@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ObservabilityModule } from '@agent-squad/observability';
 import { DatabaseConnections } from './database-connections';
 import { DatabaseMetrics } from './database-metrics';
 
@@ -11,6 +12,6 @@ import { DatabaseMetrics } from './database-metrics';
 @Module({})
 export class DatabaseModule {
   static forRoot(): DynamicModule {
-    return { module: DatabaseModule, providers: [DatabaseConnections, DatabaseMetrics], exports: [DatabaseConnections] };
+    return { module: DatabaseModule, imports: [ObservabilityModule], providers: [DatabaseConnections, DatabaseMetrics], exports: [DatabaseConnections] };
   }
 }

@@ -7,6 +7,8 @@ interface Traced {
 }
 
 const TRACED = Symbol('traced');
+/** Probes and scrapes: frequent, and no part of any user's request. */
+const UNTRACED_ROUTES = /^\/(health\/|metrics$)/;
 type TracedRequest = FastifyRequest & { [TRACED]?: Traced };
 
 /**
@@ -18,8 +20,8 @@ type TracedRequest = FastifyRequest & { [TRACED]?: Traced };
 export function traceRequests(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: TracedRequest, reply, done) => {
     const traced: Traced = {};
-    if (tracingOn()) {
-      const route = request.routeOptions.url ?? 'unmatched';
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (tracingOn() && !UNTRACED_ROUTES.test(route)) {
       const opened = openSpan(`HTTP ${request.method} ${route}`, {
         kind: SpanKind.SERVER,
         parent: incomingContext(request.headers as Record<string, string>),

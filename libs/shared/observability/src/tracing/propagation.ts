@@ -40,10 +40,11 @@ export function currentTraceparent(): string | undefined {
 
 /**
  * Handles a message received from another process (an RPC call, a job) as the continuation of
- * what sent it: under the sender's request id, in a span whose parent is the sender's span.
+ * what sent it: under the sender's request id, in a span whose parent is the sender's span (a
+ * trace of its own when nothing was sent along, e.g. a job the reconciler added).
  */
 export function continueFrom<T>(carrier: Carrier | undefined, name: string, spec: Omit<SpanSpec, 'parent'>, work: () => Promise<T>): Promise<T> {
-  if (!carrier) return work();
+  if (!carrier) return traced(name, { ...spec, parent: ROOT_CONTEXT }, () => work());
   const run = () => traced(name, { ...spec, parent: incomingContext(carrier) }, () => work());
   const requestId = carrier[REQUEST_ID_HEADER];
   return requestId ? runInRequest(requestId, run) : run();

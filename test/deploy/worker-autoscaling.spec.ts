@@ -2,22 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QUEUE_JOBS_METRIC, QUEUES } from '@agent-squad/queue';
 import { parseAllDocuments } from 'yaml';
+import { SEED } from './seed';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 const K8S = join(REPO_ROOT, 'deploy', 'k8s');
-
-/** The seed's worker scaling (scalability.md, "Worker Scaling"), and its HPA behaviour ("Auto-Scaling Triggers"). */
-const SEED = {
-  scaleUpAbove: 100,
-  scaleDownBelow: 20,
-  minReplicas: 2,
-  maxReplicas: 20,
-  resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '4Gi' } },
-  behavior: {
-    scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
-    scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 25, periodSeconds: 60 }] },
-  },
-};
 
 /** The fields of the manifests this test reads; the assertions check their values. */
 interface Container {
@@ -65,7 +53,7 @@ describe('worker autoscaling manifests (deploy/k8s)', () => {
     const [container] = deployment.spec.template.spec.containers as [Container];
     expect(container.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
     expect(existsSync(join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts'))).toBe(true);
-    expect(container.resources).toEqual(SEED.resources);
+    expect(container.resources).toEqual(SEED.workerResources);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
     expect(container.env.map((variable) => variable.name)).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'NATS_URL', 'JWT_SECRET']));
@@ -75,7 +63,7 @@ describe('worker autoscaling manifests (deploy/k8s)', () => {
     expect(scaledObject).toMatchObject({ apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' });
     const { spec } = scaledObject;
     expect(spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
-    expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([SEED.minReplicas, SEED.maxReplicas]);
+    expect([spec.minReplicaCount, spec.maxReplicaCount]).toEqual([SEED.hpa.minReplicas, SEED.hpa.maxReplicas]);
     expect(spec.advanced.horizontalPodAutoscalerConfig.behavior).toEqual(SEED.behavior);
 
     const [trigger] = spec.triggers as [ScaledObject['spec']['triggers'][number]];

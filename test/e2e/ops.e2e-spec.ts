@@ -62,6 +62,15 @@ describe('ops endpoints', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
   });
 
+  it("serves the docs UI's static assets with immutable cache headers, and the API document revalidated", async () => {
+    for (const asset of ['/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']) {
+      const response = await anonymous.get<string>(asset);
+      expectStatus(response, 200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    }
+    expect((await anonymous.get<string>('/docs/swagger-ui-init.js')).headers.get('cache-control') ?? '').not.toContain('immutable');
+  });
+
   it('serves an OpenAPI document covering every operation of the contract', async () => {
     const response = await anonymous.get<OpenApiDocument>('/docs/openapi.json');
 

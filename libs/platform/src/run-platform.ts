@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, type Role } from '@agent-squad/config';
-import { createHttpApp, instrumentHttp, mountOpenApi } from '@agent-squad/http';
-import { createRootLogger, Metrics, PinoNestLogger } from '@agent-squad/observability';
+import { createHttpApp, instrumentHttp, logRequests, mountOpenApi } from '@agent-squad/http';
+import { createRootLogger, Metrics, PinoNestLogger, startTracing } from '@agent-squad/observability';
 import { PlatformModule } from './platform.module';
 
 const VERSION = '0.1.0';
@@ -14,8 +14,13 @@ export async function runPlatform(env: NodeJS.ProcessEnv, defaultRoles: readonly
   const config = loadConfig(env, defaultRoles);
   const logger = createRootLogger(config.env.LOG_LEVEL, { service: config.roles.join('+'), pid: process.pid });
   try {
+    const endpoint = config.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    if (endpoint) {
+      await startTracing({ endpoint, serviceName: config.env.OTEL_SERVICE_NAME ?? `agent-squad-${config.roles.join('+')}`, exportDelayMs: config.env.OTEL_BSP_SCHEDULE_DELAY });
+    }
     const app = await createHttpApp(PlatformModule.for(config), { bodyLimit: config.env.BODY_LIMIT_BYTES, logger: new PinoNestLogger(logger) });
     instrumentHttp(app, app.get(Metrics));
+    logRequests(app, logger);
     if (config.hosts('gateway')) mountOpenApi(app, VERSION);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
     const address = app.getHttpServer().address();

@@ -1,7 +1,7 @@
 import type { Metrics } from '@agent-squad/observability';
 import { Gauge, type Counter, type Histogram } from 'prom-client';
 import type { CachePolicy } from './cache-policy';
-import type { L1Removal, L1Store } from './l1-store';
+import { L1_REMOVALS, type L1Removal, type L1Store } from './l1-store';
 
 /** One policy's series, bound to their labels once: the hit path only increments. */
 export interface PolicySeries {
@@ -31,6 +31,8 @@ export class CacheMetrics {
     this.removals = metrics.counter('cache_l1_evictions_total', 'L1 entries removed before being invalidated: size (LRU, to stay within the byte bound) or expired', ['reason']);
     this.invalidations = metrics.counter('cache_invalidations_total', 'Invalidations applied here, by source (local write, live broadcast, durable event)', ['source']);
     this.l2Errors = metrics.counter('cache_l2_errors_total', 'Redis cache commands that failed (the cache then skips Redis until it is back)');
+    // Present from the start (at 0), so the eviction rate is defined before the first eviction.
+    for (const reason of L1_REMOVALS) this.removals.inc({ reason }, 0);
   }
 
   policy(policy: CachePolicy): PolicySeries {

@@ -5,7 +5,8 @@ interface Entry {
   bytes: number;
 }
 
-export type L1Removal = 'size' | 'expired';
+export const L1_REMOVALS = ['size', 'expired'] as const;
+export type L1Removal = (typeof L1_REMOVALS)[number];
 
 /** What TTLs are measured with (tests pass a manual one). */
 export interface L1Clock {

@@ -122,5 +122,12 @@ export const envSchema = z.object({
   HEALTH_CHECK_EVERY_MS: int(15_000, 100),
   /** Bearer token of the ops endpoints that show job data (`GET /ops/queues`); unset, they answer 403. */
   OPS_TOKEN: z.string().min(32).optional(),
+
+  /** OTLP/HTTP collector (e.g. `http://jaeger:4318`): set, this process exports its trace spans there; unset, it traces nothing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  /** The `service.name` of this process's spans; default `agent-squad-<roles>`. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /** How long finished spans wait to be sent in one batch (the OpenTelemetry variable of the same name). */
+  OTEL_BSP_SCHEDULE_DELAY: int(5000, 1),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ObservabilityModule } from '@agent-squad/observability';
 import { DatabaseConnections } from './database-connections';
 
 /**
@@ -10,6 +11,6 @@ import { DatabaseConnections } from './database-connections';
 @Module({})
 export class DatabaseModule {
   static forRoot(): DynamicModule {
-    return { module: DatabaseModule, providers: [DatabaseConnections], exports: [DatabaseConnections] };
+    return { module: DatabaseModule, imports: [ObservabilityModule], providers: [DatabaseConnections], exports: [DatabaseConnections] };
   }
 }

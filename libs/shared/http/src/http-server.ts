@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Counter, Histogram } from 'prom-client';
 import { ProblemFilter } from './problem.filter';
 import { keepRawBody } from './raw-body';
+import { traceRequests } from './request-tracing';
 
 export interface HttpServerOptions {
   bodyLimit: number;
@@ -53,6 +54,7 @@ function configureFastify(fastify: FastifyInstance): void {
     void reply.header('x-request-id', request.id);
     done();
   });
+  traceRequests(fastify);
 }
 
 /** Request duration and count per route template, and open connections. */

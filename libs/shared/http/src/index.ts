@@ -7,5 +7,6 @@ export * from './problem';
 export * from './problem.filter';
 export * from './public.decorator';
 export * from './raw-body';
+export * from './request-log';
 export * from './to-app-error';
 export * from './zod-input';

@@ -1,5 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/**
+ * The docs UI's static files (swagger-ui-dist's, which change only with that package's version):
+ * cached for a year by browsers and CDNs (seed: immutable static assets). swagger-ui-init.js holds
+ * the API document itself and stays revalidated.
+ */
+const IMMUTABLE_ASSET = /^\/docs\/(swagger-ui(-bundle|-standalone-preset)?\.(js|css)|favicon-\d+x\d+\.png)$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** OpenAPI document generated from the controllers, UI at /docs, JSON at /docs/openapi.json. */
 export function mountOpenApi(app: INestApplication, version: string): void {
@@ -12,4 +21,8 @@ export function mountOpenApi(app: INestApplication, version: string): void {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', raw: ['json'] });
+  (app as NestFastifyApplication).getHttpAdapter().getInstance().addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode === 200 && IMMUTABLE_ASSET.test(request.url)) void reply.header('cache-control', IMMUTABLE);
+    done(null, payload);
+  });
 }

@@ -1,15 +1,39 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './context/request-context';
+import { currentTraceId } from './tracing/propagation';
 
-/** Structured JSON logs for the whole process; Nest's own log lines go through the same pino. */
+/**
+ * Field names whose values are credentials, wherever they sit in a logged object (two levels
+ * deep): passwords, tokens (JWTs), API keys, webhook and integration secrets, auth headers.
+ */
+const SECRET_FIELDS = ['password', 'newPassword', 'token', 'accessToken', 'refreshToken', 'key', 'apiKey', 'secret', 'webhookSecret', 'authorization', 'cookie', 'x-hub-signature', 'x-hub-signature-256', 'stripe-signature'];
+const REDACTED_PATHS = SECRET_FIELDS.flatMap((field) => {
+  const path = /^[A-Za-z_]\w*$/.test(field) ? `.${field}` : `["${field}"]`;
+  return [path.replace(/^\./, ''), `*${path}`, `*.*${path}`];
+});
+
+/**
+ * Structured JSON logs for the whole process; Nest's own log lines go through the same pino.
+ * Every line written while serving a request (or an RPC call or job made for it) carries its
+ * `requestId` and, when tracing is on, its `traceId`.
+ */
 export function createRootLogger(level: string, base: Record<string, unknown>): Logger {
   return pino({
     level,
     base,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: ['password', '*.password', 'accessToken', '*.accessToken', 'key', '*.key', 'secret', '*.secret', 'authorization', '*.authorization'], censor: '[redacted]' },
+    mixin: requestFields,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   });
+}
+
+function requestFields(): Record<string, string> {
+  const requestId = currentRequestId();
+  const traceId = currentTraceId();
+  if (!requestId && !traceId) return {};
+  return traceId ? (requestId ? { requestId, traceId } : { traceId }) : { requestId: requestId! };
 }
 
 /** Nest's start-up chatter (every module and route) is debug detail, not information. */

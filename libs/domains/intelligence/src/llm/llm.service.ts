@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, IntelligenceApi, type CompletionRequest, type CompletionResult } from '@agent-squad/contracts';
+import { SpanKind, traced } from '@agent-squad/observability';
 import { IntelligenceDb } from '../intelligence-db';
 import { PromptBuilder } from '../prompts/prompt-builder';
 import type { LlmProvider } from './llm-provider';
@@ -29,7 +30,9 @@ export class LlmService implements IntelligenceApi {
     const started = performance.now();
     let outcome = 'error';
     try {
-      const completion = await provider.complete(ref.model, prompt, request);
+      const completion = await traced(`llm ${provider.name}`, { kind: SpanKind.CLIENT, attributes: { 'gen_ai.system': provider.name, 'gen_ai.request.model': ref.model } }, () =>
+        provider.complete(ref.model, prompt, request),
+      );
       outcome = 'ok';
       const latencyMs = Math.round(performance.now() - started);
       await this.db.llmCall.create({

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { RequestError, TimeoutError, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { headers, RequestError, TimeoutError, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { AppError, ErrorCode, type AppErrorJson } from '@agent-squad/contracts';
+import { continueFrom, outgoingCarrier, SpanKind, traced, type Carrier } from '@agent-squad/observability';
 import type { LocalServices } from '../rpc/local-services';
 import { describe, toAppError, unavailable } from '../rpc/rpc-errors';
 import type { NatsNames } from './nats-names';
@@ -35,16 +36,18 @@ export class NatsRpc {
     await this.nc.flush();
   }
 
-  async request(service: string, method: string, request: unknown): Promise<unknown> {
-    let msg: Msg;
-    try {
-      msg = await this.nc.request(this.names.rpc(service, method), JSON.stringify(request ?? null), { timeout: this.timeoutMs });
-    } catch (error) {
-      throw this.unavailable(service, error);
-    }
-    const reply = msg.json<RpcReply>();
-    if ('error' in reply) throw AppError.fromJSON(reply.error);
-    return reply.result;
+  request(service: string, method: string, request: unknown): Promise<unknown> {
+    return traced(`rpc ${service}.${method}`, { kind: SpanKind.CLIENT, attributes: rpcAttributes(service, method) }, async () => {
+      let msg: Msg;
+      try {
+        msg = await this.nc.request(this.names.rpc(service, method), JSON.stringify(request ?? null), { timeout: this.timeoutMs, headers: toHeaders(outgoingCarrier()) });
+      } catch (error) {
+        throw this.unavailable(service, error);
+      }
+      const reply = msg.json<RpcReply>();
+      if ('error' in reply) throw AppError.fromJSON(reply.error);
+      return reply.result;
+    });
   }
 
   /** Stops taking requests and waits for the ones being answered. */
@@ -54,18 +57,24 @@ export class NatsRpc {
   }
 
   private async answer(service: string, method: string, known: ReadonlySet<string>, impl: object, msg: Msg): Promise<void> {
-    let reply: RpcReply;
-    try {
-      if (!known.has(method)) throw new AppError(ErrorCode.NotFound, `Service ${service} has no method ${method}`);
-      reply = { result: await this.services.invoke(impl, service, method, msg.json()) };
-    } catch (error) {
-      reply = { error: toAppError(error, `${service}.${method}`, this.logger).toJSON() };
-    }
+    // The caller's request id and trace continue here: its logs and spans join the caller's.
+    const reply = await continueFrom(fromHeaders(msg.headers), `rpc ${service}.${method}`, { kind: SpanKind.SERVER, attributes: rpcAttributes(service, method) }, () =>
+      this.invoke(service, method, known, impl, msg),
+    );
     try {
       msg.respond(JSON.stringify(reply));
     } catch (error) {
       // Unserializable or oversized result: the caller still gets an answer instead of a timeout.
       msg.respond(JSON.stringify({ error: toAppError(error, `${service}.${method} reply`, this.logger).toJSON() }));
+    }
+  }
+
+  private async invoke(service: string, method: string, known: ReadonlySet<string>, impl: object, msg: Msg): Promise<RpcReply> {
+    try {
+      if (!known.has(method)) throw new AppError(ErrorCode.NotFound, `Service ${service} has no method ${method}`);
+      return { result: await this.services.invoke(impl, service, method, msg.json()) };
+    } catch (error) {
+      return { error: toAppError(error, `${service}.${method}`, this.logger).toJSON() };
     }
   }
 
@@ -82,4 +91,22 @@ export class NatsRpc {
     this.logger.warn(`request to ${service} failed: ${describe(error)}`);
     return unavailable(service, 'the message bus is not reachable');
   }
+}
+
+function rpcAttributes(service: string, method: string) {
+  return { 'rpc.system': 'nats', 'rpc.service': service, 'rpc.method': method };
+}
+
+function toHeaders(carrier: Carrier | undefined): MsgHdrs | undefined {
+  if (!carrier) return undefined;
+  const hdrs = headers();
+  for (const [key, value] of Object.entries(carrier)) hdrs.set(key, value);
+  return hdrs;
+}
+
+function fromHeaders(hdrs: MsgHdrs | undefined): Carrier | undefined {
+  if (!hdrs) return undefined;
+  const carrier: Carrier = {};
+  for (const [key, values] of hdrs) if (values[0] !== undefined) carrier[key] = values[0];
+  return carrier;
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { continueFrom, SpanKind } from '@agent-squad/observability';
 import { DelayedError, Queue, WaitingError, Worker, type Job as BullJob } from 'bullmq';
 import { JobQueue, type AddOptions, type FailedJob, type JobHandler, type ProcessOptions, type QueueCounts, type Scheduled } from '../job-queue';
 import { JobDeferred } from '../job-deferred';
@@ -7,6 +8,7 @@ import { assertAddOptions, DEFAULT_RETRY, FAILED_KEPT, type RetryPolicy } from '
 import type { QueueContract } from '../queue-contract';
 import { nextPeriod } from '../schedule/periodic';
 import { oldestWaiting } from './oldest-waiting';
+import { withTraceCarrier, withoutTraceCarrier } from './job-trace';
 import { RedisConnections } from './redis-connections';
 
 export interface BullMqQueueOptions {
@@ -52,7 +54,7 @@ export class BullMqQueue extends JobQueue {
     const queue = this.queue(contract.name);
     // A failed job is kept for inspection, but its id must not block a deliberate re-add.
     if (options.jobId && (await queue.getJobState(options.jobId)) === 'failed') await queue.remove(options.jobId);
-    await queue.add(contract.name, data, {
+    await queue.add(contract.name, withTraceCarrier(data), {
       ...this.jobOptions(),
       jobId: options.jobId,
       delay: options.delayMs,
@@ -94,8 +96,11 @@ export class BullMqQueue extends JobQueue {
     const concurrency = options.concurrency ?? this.options.concurrency;
     const run = observeHandler(this.options.observer ?? SILENT_OBSERVER, contract.name, handler, concurrency);
     const processor = async (job: BullJob<T>, token?: string): Promise<void> => {
+      const { data, carrier } = withoutTraceCarrier(job.data);
       try {
-        await run({ id: job.id ?? '', data: job.data, attempt: job.attemptsMade + 1 }, job.opts.attempts ?? 1);
+        await continueFrom(carrier, `job ${contract.name}`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'bullmq', 'messaging.destination.name': contract.name } }, () =>
+          run({ id: job.id ?? '', data, attempt: job.attemptsMade + 1 }, job.opts.attempts ?? 1),
+        );
       } catch (error) {
         if (error instanceof JobDeferred) return this.deferred(job, token, error);
         throw error;
@@ -146,7 +151,7 @@ export class BullMqQueue extends JobQueue {
 
   override async failedJobs<T>(contract: QueueContract<T>, limit: number): Promise<FailedJob<T>[]> {
     const jobs = (await this.queue(contract.name).getFailed(0, limit - 1)) as BullJob<T>[];
-    return jobs.map((job) => ({ id: job.id ?? '', data: job.data, error: job.failedReason, attempts: job.attemptsMade, failedAt: new Date(job.finishedOn ?? job.timestamp) }));
+    return jobs.map((job) => ({ id: job.id ?? '', data: withoutTraceCarrier(job.data).data, error: job.failedReason, attempts: job.attemptsMade, failedAt: new Date(job.finishedOn ?? job.timestamp) }));
   }
 
   override close(): Promise<void> {

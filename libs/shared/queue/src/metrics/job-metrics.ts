@@ -20,6 +20,8 @@ export class JobMetrics implements JobObserver {
   }
 
   consuming(queue: string, concurrency: number): void {
+    // Present from the start (at 0), so an alert on its rate needs no first failure.
+    this.failed.inc({ queue }, 0);
     this.workers.set(queue, { busy: this.workers.get(queue)?.busy ?? 0, concurrency });
   }
 

@@ -1,9 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 
-/** Compiles .ts files on require with SWC, as Jest does, so a test can run a TypeScript file as its own process. */
-const hook = (swc: string) => `
+/**
+ * Compiles .ts files on require with SWC, as Jest does, and resolves the workspace's path aliases
+ * (tsconfig.base.json), so a test can run a TypeScript file as its own process.
+ */
+const hook = (swc: string, tsconfig: string) => `
 const { transformSync } = require(${JSON.stringify(swc)});
 const { readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const Module = require('node:module');
+const aliases = JSON.parse(readFileSync(${JSON.stringify(tsconfig)}, 'utf8')).compilerOptions.paths;
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const alias = aliases[request];
+  return resolve.call(this, alias ? join(dirname(${JSON.stringify(tsconfig)}), alias[0]) : request, ...rest);
+};
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), {
     filename, swcrc: false, module: { type: 'commonjs' },
@@ -15,7 +27,7 @@ require(process.argv[1]);
 `;
 
 export function spawnTs(file: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['-e', hook(require.resolve('@swc/core')), file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, ['-e', hook(require.resolve('@swc/core'), join(__dirname, '../../../../../tsconfig.base.json')), file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 /** Resolves with the first stdout line of `child` matching `pattern`. */

@@ -1,0 +1,7 @@
+#!/bin/bash
+# Runs once, when the primary's data folder is created: a role the replica streams as, allowed to
+# connect for replication.
+set -euo pipefail
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
+  -c "CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD '${REPLICATION_PASSWORD}'"
+echo "host replication replicator all scram-sha-256" >> "$PGDATA/pg_hba.conf"

@@ -32,6 +32,7 @@ interface Extendable {
  */
 export function measuredClient<T extends PrismaClientLike>(client: T, labels: { domain: string; target: string }, metrics: DatabaseMetrics, writes?: WriteRecorder): T {
   const { domain, target } = labels;
+  metrics.watch(domain, target);
   return (client as unknown as Extendable).$extends({
     query: {
       async $allOperations({ model, operation, args, query }) {

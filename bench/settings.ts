@@ -30,7 +30,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   seed: { users: 50, squadsPerUser: 4, members: 3 },
   rawSamples: 5000,
   secondWorker: true,
-  stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000' },
+  stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000', DATABASE_POOL_SIZE: '20' },
   cpuProfile: false,
   db: { samples: 3000, concurrency: 32, seconds: 8 },
 };

@@ -97,6 +97,8 @@ export class Stack {
             NATS_URL: LOCAL.nats,
             NAMESPACE: this.namespace,
             JWT_SECRET: `e2e-secret-${this.namespace}-0123456789abcdef`,
+            // Several stacks share one PostgreSQL (max_connections 100 by default): keep fewer idle connections per pool than the seed's 20.
+            DATABASE_POOL_SIZE: '4',
           }
         : {};
     return { ...shared, ...split, ...this.options.env };

@@ -70,7 +70,9 @@ export class LayeredCache extends Cache {
     const shared = invalidation.keys.filter(isShared);
     const l2Done = shared.length === 0 || !this.l2 || (await this.l2.invalidate(shared));
     const message: LiveInvalidation = { ...invalidation, origin: this.options.origin, l2Pending: l2Done ? [] : shared };
-    this.bus.publish(LIVE_INVALIDATION_SUBJECT, message);
+    // Delivered before the write answers: a replica then drops the key before it can see a request
+    // sent after that answer (DESIGN §4: the next read anywhere shows the change).
+    await this.bus.publishDelivered(LIVE_INVALIDATION_SUBJECT, message);
   }
 
   private fly(key: CacheKey, load: () => Promise<unknown>): Flight {

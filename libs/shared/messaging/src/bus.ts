@@ -29,6 +29,14 @@ export abstract class Bus {
   /** Best-effort broadcast to every subscriber in every process. */
   abstract publish(subject: string, data: unknown): void;
 
+  /**
+   * `publish`, resolving once the message has been handed to every current subscriber's connection
+   * (NATS: a flush round trip; the server delivers in order, so a request sent to a subscriber after
+   * this resolves reaches it after the message). Never rejects: a bus that does not answer within a
+   * bound is logged, and the caller relies on its durable path.
+   */
+  abstract publishDelivered(subject: string, data: unknown): Promise<void>;
+
   /** Subscribes with NATS wildcard semantics: `*` is one token, `>` one or more trailing tokens. */
   abstract subscribe<T = unknown>(subject: string, handler: LiveHandler<T>): LiveSubscription;
 

@@ -46,6 +46,12 @@ export class LocalBus extends Bus {
     }
   }
 
+  override publishDelivered(subject: string, data: unknown): Promise<void> {
+    this.publish(subject, data);
+    // After the subscribers' microtasks queued by publish.
+    return new Promise((resolve) => queueMicrotask(resolve));
+  }
+
   override subscribe<T = unknown>(subject: string, handler: LiveHandler<T>): LiveSubscription {
     assertSubject(subject, true);
     const subscriber: LocalSubscriber = { pattern: subject, handler: handler as LiveHandler<unknown> };

@@ -94,6 +94,13 @@ export class NatsBus extends Bus {
     }
   }
 
+  override async publishDelivered(subject: string, data: unknown): Promise<void> {
+    this.publish(subject, data);
+    await within(this.nc.flush(), HEALTH_TIMEOUT_MS, `no answer within ${HEALTH_TIMEOUT_MS} ms`).catch((error: unknown) => {
+      this.logger.warn(`live message on ${subject} not confirmed: ${describe(error)}`);
+    });
+  }
+
   override subscribe<T = unknown>(subject: string, handler: LiveHandler<T>): LiveSubscription {
     assertSubject(subject, true);
     const subscription = this.nc.subscribe(this.names.live(subject), {

@@ -9,6 +9,7 @@ export const uuidSchema = z.uuid({ message: 'must be a UUID' });
 
 export const idParamsSchema = z.object({ id: uuidSchema }).strict();
 export const memberParamsSchema = z.object({ id: uuidSchema, memberId: uuidSchema }).strict();
+export const documentParamsSchema = z.object({ id: uuidSchema, docId: uuidSchema }).strict();
 
 export const listQuerySchema = z
   .object({
@@ -103,3 +104,21 @@ export const createIntegrationSchema = z
     z.object({ kind: z.literal('jira'), target: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'must be a Jira project key'), secret: z.string().min(16).max(200) }).strict(),
   ]);
 export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;
+
+export const createDocumentSchema = z
+  .object({
+    title: text(500),
+    /** Plain text or markdown. */
+    content: z.string().trim().min(1).max(1_000_000),
+    source: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict();
+export type CreateDocumentInput = z.infer<typeof createDocumentSchema>;
+
+export const searchSchema = z
+  .object({
+    query: text(2000),
+    limit: z.number().int().min(1).max(20).default(5),
+  })
+  .strict();
+export type SearchInput = z.infer<typeof searchSchema>;

@@ -127,6 +127,28 @@ export interface Message {
 
 export type ExecutionEventType = 'status' | 'message' | 'done';
 
+export type DocumentStatus = 'processing' | 'ready' | 'failed';
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  status: DocumentStatus;
+  /** Chunks indexed (0 while processing). */
+  chunks: number;
+  createdAt: Iso8601;
+}
+
+export interface SearchHit {
+  documentId: string;
+  chunkId: string;
+  content: string;
+  score: number;
+}
+
+export interface SearchResults {
+  results: SearchHit[];
+}
+
 /** One entry of an execution's event stream; `seq` is the SSE `id:` (1, 2, 3, ... per execution). */
 export interface ExecutionEvent {
   executionId: string;

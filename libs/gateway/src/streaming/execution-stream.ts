@@ -10,6 +10,11 @@ export interface StreamTimings {
   idleCatchUpMs: number;
 }
 
+export interface StreamOptions extends StreamTimings {
+  /** Also relay the running agent's text deltas. */
+  deltas: boolean;
+}
+
 const PAGE = 500;
 
 /**
@@ -28,7 +33,7 @@ export class ExecutionStream {
     private readonly executions: ExecutionsApi,
   ) {}
 
-  async serve(writer: SseWriter, ownerId: string, executionId: string, afterSeq: number, timings: StreamTimings): Promise<void> {
+  async serve(writer: SseWriter, ownerId: string, executionId: string, afterSeq: number, timings: StreamOptions): Promise<void> {
     let last = afterSeq;
     let finished = false;
     let lastEventAt = Date.now();
@@ -68,11 +73,13 @@ export class ExecutionStream {
       live.push(event as ExecutionEvent);
       schedule(drainLive);
     });
-    const deltas = this.bus.subscribe(executionDeltasSubject(executionId), (delta) => {
-      if (finished) return;
-      writer.delta(delta as ExecutionDelta);
-      lastWriteAt = Date.now();
-    });
+    const deltas = timings.deltas
+      ? this.bus.subscribe(executionDeltasSubject(executionId), (delta) => {
+          if (finished) return;
+          writer.delta(delta as ExecutionDelta);
+          lastWriteAt = Date.now();
+        })
+      : undefined;
     const tick = setInterval(() => {
       if (writer.closed) return finish();
       const now = Date.now();
@@ -86,14 +93,14 @@ export class ExecutionStream {
       if (finished) return;
       finished = true;
       subscription.unsubscribe();
-      deltas.unsubscribe();
+      deltas?.unsubscribe();
       clearInterval(tick);
       writer.end();
     }
     writer.onClose(finish);
     // Replay only once the subscription is live, so nothing published in between is missed.
     schedule(async () => {
-      await Promise.all([subscription.ready(), deltas.ready()]);
+      await Promise.all([subscription.ready(), deltas?.ready()]);
       await catchUp();
     });
     await work;

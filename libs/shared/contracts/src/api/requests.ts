@@ -11,6 +11,12 @@ export const idParamsSchema = z.object({ id: uuidSchema }).strict();
 export const memberParamsSchema = z.object({ id: uuidSchema, memberId: uuidSchema }).strict();
 export const documentParamsSchema = z.object({ id: uuidSchema, docId: uuidSchema }).strict();
 
+/** `GET /v1/executions/:id/events`: `deltas=true` adds the unnumbered `delta` events (text as the model writes it). */
+export const eventsQuerySchema = z
+  .object({ deltas: z.enum(['true', 'false']).default('false').transform((value) => value === 'true') })
+  .strict();
+export type EventsQuery = z.infer<typeof eventsQuerySchema>;
+
 export const listQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),

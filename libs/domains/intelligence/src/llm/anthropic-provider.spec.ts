@@ -1,6 +1,6 @@
 import { ErrorCode } from '@agent-squad/contracts';
 import { AnthropicProvider } from './anthropic-provider';
-import { FakeLlmServer, hang, jsonError, sse, type FakeHandler } from './testing/fake-llm-server';
+import { FakeLlmServer, hang, jsonError, sse, type FakeHandler } from '@agent-squad/testing';
 import { FAST_RESILIENCE, providerCall, when } from './testing/provider-call';
 
 type Send = ReturnType<typeof sse>['send'];

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@agent-squad/contracts';
 import { OpenAiCompatibleProvider } from './openai-provider';
-import { FakeLlmServer, hang, jsonError, sse, type FakeHandler } from './testing/fake-llm-server';
+import { FakeLlmServer, hang, jsonError, sse, type FakeHandler } from '@agent-squad/testing';
 import { FAST_RESILIENCE, providerCall, when } from './testing/provider-call';
 
 const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ id: 'c1', object: 'chat.completion.chunk', model: 'test-model', choices: [{ index: 0, delta, finish_reason: null }], ...extra });

@@ -3,6 +3,7 @@ import { INTEGRATION_SERVICE, SQUADS_SERVICE } from '@agent-squad/contracts';
 import { DatabaseConnections, domainBackupJob } from '@agent-squad/database';
 import { rpcClientProvider } from '@agent-squad/messaging';
 import { DocumentIndexer } from './documents/document-indexer';
+import { DocumentWorker } from './documents/document-worker';
 import { DocumentsService } from './documents/documents.service';
 import { IntelligenceDb } from './intelligence-db';
 import { IntelligenceRpcServer } from './intelligence-rpc.server';
@@ -30,6 +31,7 @@ import { LlmUsageRollup } from './usage/llm-usage-rollup';
     CallLedger,
     DeltaPublisher,
     DocumentIndexer,
+    DocumentWorker,
     DocumentsService,
     Embeddings,
     IntelligenceRpcServer,

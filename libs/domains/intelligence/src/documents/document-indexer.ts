@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { JobQueue, QUEUES, type Job } from '@agent-squad/queue';
+import { Injectable } from '@nestjs/common';
 import { IntelligenceDb } from '../intelligence-db';
 import { Embeddings, toVectorLiteral } from '../retrieval/embeddings';
 import { VectorSupport } from '../retrieval/vector-support';
 import { chunkMarkdown } from './markdown-chunker';
 
-export const DOCUMENT_JOB_ATTEMPTS = 5;
 /** Rows per INSERT: keeps each statement's parameters small. */
 const INSERT_BATCH = 500;
 
@@ -18,35 +16,17 @@ interface PendingChunk {
 }
 
 /**
- * The `intelligence.documents` queue: chunks a document, embeds the chunks when an embedding
- * provider is configured, and stores them with their full-text index, all in one transaction
- * with the document turning `ready` (a retry starts over; a document deleted meanwhile stays deleted).
+ * Chunks a document, embeds the chunks when an embedding provider is configured, and stores them
+ * with their full-text index, all in one transaction with the document turning `ready` (a retry
+ * starts over; a document deleted meanwhile stays deleted).
  */
 @Injectable()
-export class DocumentIndexer implements OnApplicationBootstrap {
-  private readonly logger = new Logger(DocumentIndexer.name);
-
+export class DocumentIndexer {
   constructor(
     private readonly db: IntelligenceDb,
-    private readonly queue: JobQueue,
     private readonly embeddings: Embeddings,
     private readonly vectors: VectorSupport,
   ) {}
-
-  onApplicationBootstrap(): void {
-    this.queue.process(QUEUES.documents, (job) => this.handle(job));
-  }
-
-  async handle(job: Job<{ documentId: string }>): Promise<void> {
-    try {
-      await this.index(job.data.documentId);
-    } catch (error) {
-      if (job.attempt < DOCUMENT_JOB_ATTEMPTS) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`document ${job.data.documentId} failed: ${message}`);
-      await this.db.document.updateMany({ where: { id: job.data.documentId, status: 'processing' }, data: { status: 'failed', error: message.slice(0, 1000) } });
-    }
-  }
 
   /** Chunks and indexes one document; resolves with the number of chunks (0 when the document is gone or done). */
   async index(documentId: string): Promise<number> {

@@ -15,7 +15,7 @@ import {
 import { JobQueue, QUEUES } from '@agent-squad/queue';
 import { IntelligenceDb } from '../intelligence-db';
 import { Retriever } from '../retrieval/retriever';
-import { DOCUMENT_JOB_ATTEMPTS } from './document-indexer';
+import { DOCUMENT_JOB_ATTEMPTS } from './document-worker';
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

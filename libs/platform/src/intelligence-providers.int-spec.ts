@@ -179,5 +179,10 @@ describe('intelligence with real provider adapters (embedded platform)', () => {
     expect(answer.offline).toBe(true);
     expect(answer.content).toMatch(/^\[offline\]/);
     await expect(bus.client(INTELLIGENCE_SERVICE).complete(request(0.7))).rejects.toThrow(/openai answered 401/);
+
+    const { id: squadId } = await squad([{ role: 'qa_tester', model: 'openai:gpt-4o-mini', fallbackModel: 'offline' }]);
+    const execution = await runTask(squadId);
+    expect(execution.status).toBe('completed');
+    expect(execution.result).toMatch(/^\[offline\] QA Tester \(qa_tester\)/);
   });
 });

@@ -128,6 +128,7 @@ export class ExecutionRunner {
       memberId: step.memberId,
       stepIndex: step.index,
       tools: step.tools,
+      fallbackModel: step.fallbackModel,
     });
     return within(request, Math.min(stepMs, left), lease.signal, () => new DeadlineExceeded(left < stepMs ? this.timedOut() : `${step.agentName} (${step.role}): the step took longer than ${stepMs} ms`));
   }

@@ -47,11 +47,15 @@ export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 const toolName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a tool name (letters, digits, _ . : -)');
 
+const modelName = z.string().regex(/^[A-Za-z0-9_.:/@-]{1,200}$/, 'must be a model name such as "offline" or "openai:gpt-4o-mini"');
+
 const memberFields = {
   role: z.enum(AGENT_ROLES),
   name: text(200).optional(),
   systemPrompt: z.string().max(20_000).optional(),
-  model: z.string().regex(/^[A-Za-z0-9_.:/@-]{1,200}$/, 'must be a model name such as "offline" or "openai:gpt-4o-mini"').optional(),
+  model: modelName.optional(),
+  /** Tried once when the model's provider fails; null clears it. */
+  fallbackModel: modelName.nullable().optional(),
   tools: z.array(toolName).max(50).optional(),
 };
 
@@ -64,6 +68,7 @@ export const updateMemberSchema = z
     name: memberFields.name,
     systemPrompt: memberFields.systemPrompt,
     model: memberFields.model,
+    fallbackModel: memberFields.fallbackModel,
     tools: memberFields.tools,
   })
   .strict()

@@ -44,6 +44,8 @@ export interface Member {
   role: AgentRole;
   name: string;
   model: string;
+  /** Present when set: tried once when `model`'s provider fails. */
+  fallbackModel?: string;
   systemPrompt: string | null;
   tools: string[];
 }

@@ -17,6 +17,8 @@ export const QUEUES = {
   executions: defineQueue<{ executionId: string }>('executions'),
   /** Long-running, intelligence: RAG document processing (chunk, embed, index one document). */
   documents: defineQueue<{ documentId: string }>('intelligence.documents'),
+  /** Scheduled, intelligence: queues again the documents whose processing job was lost. */
+  documentRedispatch: defineQueue<Scheduled>('intelligence.document-redispatch'),
   /** Scheduled, core: deletes finished executions past retention, and expired idempotency records. */
   executionCleanup: defineQueue<Scheduled>('core.execution-cleanup'),
   /** Scheduled, intelligence: rolls LLM calls up per day, provider and model; drops raw calls past retention. */
@@ -38,6 +40,7 @@ export const ALL_QUEUES: readonly QueueContract<unknown>[] = [
   QUEUES.webhooks,
   QUEUES.executionCleanup,
   QUEUES.llmUsageRollup,
+  QUEUES.documentRedispatch,
   QUEUES.webhookRedelivery,
   ...Object.values(QUEUES.backup),
 ];

@@ -15,7 +15,7 @@ import {
 import { JobQueue, QUEUES } from '@agent-squad/queue';
 import { IntelligenceDb } from '../intelligence-db';
 import { Retriever } from '../retrieval/retriever';
-import { DOCUMENT_JOB_ATTEMPTS } from './document-worker';
+import { DOCUMENT_JOB_ATTEMPTS, documentJobId } from './document-worker';
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,7 +51,7 @@ export class DocumentsService implements DocumentsApi {
     const row = await this.db.document.create({
       data: { ownerId, squadId, title: input.title, content: input.content, source: input.source ?? null, idempotencyKey: idempotencyKey ?? null },
     });
-    await this.queue.add(QUEUES.documents, { documentId: row.id }, { jobId: `document-${row.id}`, attempts: DOCUMENT_JOB_ATTEMPTS });
+    await this.queue.add(QUEUES.documents, { documentId: row.id }, { jobId: documentJobId(row.id), attempts: DOCUMENT_JOB_ATTEMPTS });
     return toSummary(row);
   }
 

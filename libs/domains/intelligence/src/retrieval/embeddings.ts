@@ -18,11 +18,13 @@ export class Embeddings {
   private readonly client?: OpenAI;
   private readonly resilience: ProviderResilience;
   private readonly model: string;
+  private readonly timeoutMs: number;
 
   constructor(config: AppConfig) {
     const { EMBEDDINGS_BASE_URL, EMBEDDINGS_API_KEY, EMBEDDINGS_MODEL } = config.env;
     const settings = resilienceSettings(config);
     this.model = EMBEDDINGS_MODEL;
+    this.timeoutMs = settings.timeoutMs;
     this.resilience = new ProviderResilience('embeddings', settings);
     if (EMBEDDINGS_BASE_URL) this.client = new OpenAI({ baseURL: EMBEDDINGS_BASE_URL, apiKey: EMBEDDINGS_API_KEY ?? 'none', maxRetries: 0, timeout: settings.timeoutMs });
   }
@@ -45,7 +47,7 @@ export class Embeddings {
       try {
         answer = await client.embeddings.create({ model: this.model, input, encoding_format: 'float' }, { signal });
       } catch (error) {
-        throw toProviderError('embeddings', error, 0);
+        throw toProviderError('embeddings', error, this.timeoutMs);
       }
       const data = [...(answer.data ?? [])].sort((a, b) => a.index - b.index);
       if (data.length !== input.length || data.some((item) => !Array.isArray(item.embedding) || item.embedding.some((value) => !Number.isFinite(value)))) {

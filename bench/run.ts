@@ -11,11 +11,12 @@ import { machineFacts } from './machine';
 import { rawCeilings } from './raw-ceilings';
 import { renderReport } from './report';
 import { benchShape, type ShapeResults } from './shape-bench';
+import { benchRag, renderRagReport, type RagFigures } from './rag-bench';
 import { settingsFrom } from './settings';
 
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-const PARTS = ['embedded', 'services', 'cache', 'db'] as const;
+const PARTS = ['embedded', 'services', 'cache', 'db', 'rag'] as const;
 type Part = (typeof PARTS)[number];
 
 /** `npm run bench -- services cache` runs only those parts (the raw ceilings and bare Fastify always run: every figure is compared with them). */
@@ -25,10 +26,26 @@ function selectedParts(args: readonly string[]): ReadonlySet<Part> {
   return new Set(args.length === 0 ? PARTS : (args as Part[]));
 }
 
+/** The RAG figures on both databases, one after the other; a failure is reported, not thrown. */
+async function ragPhase(log: (line: string) => void, failed: string[]): Promise<RagFigures[]> {
+  const figures: RagFigures[] = [];
+  for (const database of ['postgres', 'pglite'] as const) {
+    try {
+      const result = await benchRag(database, log);
+      log(`rag ${database}: ${result.chunksPerSecond.toFixed(0)} chunks/s, search p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+      figures.push(result);
+    } catch (error) {
+      failed.push(`rag ${database}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`rag ${database} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  return figures;
+}
+
 /**
  * `npm run bench`: raw infrastructure ceilings, bare Fastify, then the embedded and the split shape
- * of the product, one after the other (never two at once: they would share the CPUs), and one
- * markdown report on stdout and in bench/results/latest.md.
+ * of the product, one after the other (never two at once: they would share the CPUs), the cache's
+ * and RAG's own figures, and one markdown report on stdout and in bench/results/latest.md.
  */
 async function main(): Promise<void> {
   const began = performance.now();
@@ -67,9 +84,11 @@ async function main(): Promise<void> {
     log(`database FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   });
 
+  const rag = parts.has('rag') ? await ragPhase(log, failed) : [];
+
   const markdown = renderReport({ machine, loadAverageAtEnd: loadavg() as [number, number, number], settings, bare, raw, shapes, totalSeconds: (performance.now() - began) / 1000 });
   const failures = failed.length === 0 ? '' : `\n**Phases that failed:**\n\n${failed.map((line) => `- ${line}`).join('\n')}\n`;
-  const output = markdown + (cache ? `\n${renderCacheReport(cache)}` : '') + (db ? `\n${renderDbReport(db)}` : '') + failures;
+  const output = markdown + (cache ? `\n${renderCacheReport(cache)}` : '') + (db ? `\n${renderDbReport(db)}` : '') + (rag.length > 0 ? `\n${renderRagReport(rag)}` : '') + failures;
   process.stdout.write(output);
   const dir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

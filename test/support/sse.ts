@@ -3,6 +3,7 @@ import { type Api } from './http';
 
 /** One parsed event of an execution's stream. */
 export interface SseEvent {
+  /** NaN for the unnumbered `delta` events. */
   id: number;
   type: string;
   data: Record<string, unknown>;
@@ -14,6 +15,8 @@ export interface SseReadOptions {
   /** Disconnect as soon as this holds for the events received so far. */
   stopWhen?: (events: SseEvent[]) => boolean;
   timeoutMs?: number;
+  /** Also receive the unnumbered `delta` events (`?deltas=true`). */
+  deltas?: boolean;
 }
 
 export interface SseRead {
@@ -30,7 +33,7 @@ export interface SseRead {
 /** Reads `GET /v1/executions/:id/events` over fetch, until the server closes it or `stopWhen` holds. */
 export async function readEvents(api: Api, executionId: string, options: SseReadOptions = {}): Promise<SseRead> {
   const { timeoutMs = 20_000 } = options;
-  const path = `/v1/executions/${executionId}/events`;
+  const path = `/v1/executions/${executionId}/events${options.deltas ? '?deltas=true' : ''}`;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const events: SseEvent[] = [];

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AUTH_SERVICE, BILLING_SERVICE, EXECUTIONS_SERVICE, INTEGRATION_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
+import { AUTH_SERVICE, BILLING_SERVICE, DOCUMENTS_SERVICE, EXECUTIONS_SERVICE, INTEGRATION_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
 import { rpcClientProvider } from '@agent-squad/messaging';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { AuthController } from './controllers/auth.controller';
 import { BillingController } from './controllers/billing.controller';
+import { DocumentsController } from './controllers/documents.controller';
 import { ExecutionsController } from './controllers/executions.controller';
 import { IntegrationsController } from './controllers/integrations.controller';
 import { SquadsController } from './controllers/squads.controller';
@@ -16,10 +17,11 @@ import { ExecutionStream } from './streaming/execution-stream';
 
 /** The public REST API. It holds no domain logic: every handler calls a domain through its contract. */
 @Module({
-  controllers: [ApiKeysController, AuthController, BillingController, ExecutionsController, IntegrationsController, SquadsController, TasksController, WebhooksController],
+  controllers: [ApiKeysController, AuthController, BillingController, DocumentsController, ExecutionsController, IntegrationsController, SquadsController, TasksController, WebhooksController],
   providers: [
     rpcClientProvider(AUTH_SERVICE),
     rpcClientProvider(BILLING_SERVICE),
+    rpcClientProvider(DOCUMENTS_SERVICE),
     rpcClientProvider(EXECUTIONS_SERVICE),
     rpcClientProvider(INTEGRATION_SERVICE),
     rpcClientProvider(SQUADS_SERVICE),

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
+import { DOCUMENTS_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
 import { DatabaseConnections, domainBackupJob } from '@agent-squad/database';
 import { rpcClientProvider } from '@agent-squad/messaging';
 import { IntegrationDb } from './integration-db';
 import { IntegrationRpcServer } from './integration-rpc.server';
 import { IntegrationsService } from './links/integrations.service';
+import { ToolRegistry } from './tools/tool-registry';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 import { WebhookIntake } from './webhooks/webhook-intake';
 import { WebhookWorker } from './webhooks/webhook-worker';
@@ -13,11 +14,13 @@ import { WebhookWorker } from './webhooks/webhook-worker';
 @Module({
   providers: [
     { provide: IntegrationDb, useFactory: (db: DatabaseConnections) => db.client('integration', IntegrationDb), inject: [DatabaseConnections] },
+    rpcClientProvider(DOCUMENTS_SERVICE),
     rpcClientProvider(SQUADS_SERVICE),
     rpcClientProvider(TASKS_SERVICE),
     domainBackupJob('integration'),
     IntegrationRpcServer,
     IntegrationsService,
+    ToolRegistry,
     WebhookDispatcher,
     WebhookIntake,
     WebhookWorker,

@@ -1,1 +1,2 @@
 export * from './intelligence.module';
+export * from './retrieval/retrieval-lab';

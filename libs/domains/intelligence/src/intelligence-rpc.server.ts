@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { INTELLIGENCE_SERVICE } from '@agent-squad/contracts';
+import { DOCUMENTS_SERVICE, INTELLIGENCE_SERVICE } from '@agent-squad/contracts';
 import { Bus } from '@agent-squad/messaging';
 import { HealthRegistry } from '@agent-squad/observability';
+import { DocumentsService } from './documents/documents.service';
 import { IntelligenceDb } from './intelligence-db';
 import { LlmService } from './llm/llm.service';
 
@@ -12,6 +13,7 @@ export class IntelligenceRpcServer implements OnModuleInit {
     private readonly health: HealthRegistry,
     private readonly db: IntelligenceDb,
     private readonly llm: LlmService,
+    private readonly documents: DocumentsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -19,5 +21,6 @@ export class IntelligenceRpcServer implements OnModuleInit {
       await this.db.$queryRaw`SELECT 1`;
     });
     await this.bus.serve(INTELLIGENCE_SERVICE, this.llm);
+    await this.bus.serve(DOCUMENTS_SERVICE, this.documents);
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ExecutionsApi, idParamsSchema, listQuerySchema, type Execution, type ListQuery, type Message, type Page } from '@agent-squad/contracts';
+import { eventsQuerySchema, ExecutionsApi, idParamsSchema, listQuerySchema, type EventsQuery, type Execution, type ListQuery, type Message, type Page } from '@agent-squad/contracts';
 import { ZodParams, ZodQuery } from '@agent-squad/http';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, LastEventId } from '../auth/request-decorators';
@@ -31,20 +31,24 @@ export class ExecutionsController {
   @Get(':id/events')
   @ApiProduces('text/event-stream')
   @ApiOperation({
-    summary: 'Live event stream (status, message, done); reconnect with Last-Event-ID to resume',
-    description: 'Events are numbered 1, 2, 3, ... per execution. A finished execution replays its events and ends with `done`; the stream closes after `done`.',
+    summary: 'Live event stream (status, message, done; with ?deltas=true also delta); reconnect with Last-Event-ID to resume',
+    description:
+      'Events are numbered 1, 2, 3, ... per execution. A finished execution replays its events and ends with `done`; the stream closes after `done`. ' +
+      'With `?deltas=true` the stream also carries `delta` events while an agent writes: `data: {memberId, stepIndex, role, text}`, the next piece of its text as the model streams it. ' +
+      'Delta events have no `id:` (so Last-Event-ID is unchanged), are live only (never replayed) and best effort; the step’s `message` event carries the whole text.',
   })
   async events(
     @CurrentUser() ownerId: string,
     @ZodParams(idParamsSchema) { id }: { id: string },
     @LastEventId() afterSeq: number,
+    @ZodQuery(eventsQuerySchema) { deltas }: EventsQuery,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.executions.get({ ownerId, executionId: id });
     reply.hijack();
     const writer = new SseWriter(reply.raw);
     writer.open(reply.getHeaders() as Record<string, string>);
-    await this.stream.serve(writer, ownerId, id, afterSeq, STREAM_TIMINGS);
+    await this.stream.serve(writer, ownerId, id, afterSeq, { ...STREAM_TIMINGS, deltas });
   }
 
   @Post(':id/cancel')

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { executionEventsSubject, ExecutionsApi, type ExecutionEvent } from '@agent-squad/contracts';
+import { executionDeltasSubject, executionEventsSubject, ExecutionsApi, type ExecutionDelta, type ExecutionEvent } from '@agent-squad/contracts';
 import { Bus } from '@agent-squad/messaging';
 import { SseWriter } from './sse-writer';
 
@@ -10,13 +10,19 @@ export interface StreamTimings {
   idleCatchUpMs: number;
 }
 
+export interface StreamOptions extends StreamTimings {
+  /** Also relay the running agent's text deltas. */
+  deltas: boolean;
+}
+
 const PAGE = 500;
 
 /**
  * Streams one execution's events to one client: everything after `Last-Event-ID` from the store,
  * then live events from the bus (published by whichever worker runs the execution). Events are
  * numbered, so each is written exactly once and in order: a live event that arrives ahead of a
- * gap makes the stream read the missing ones from the store first.
+ * gap makes the stream read the missing ones from the store first. Between them, `delta` events
+ * (unnumbered, never stored) carry the running agent's text as the model writes it.
  */
 @Injectable()
 export class ExecutionStream {
@@ -27,7 +33,7 @@ export class ExecutionStream {
     private readonly executions: ExecutionsApi,
   ) {}
 
-  async serve(writer: SseWriter, ownerId: string, executionId: string, afterSeq: number, timings: StreamTimings): Promise<void> {
+  async serve(writer: SseWriter, ownerId: string, executionId: string, afterSeq: number, timings: StreamOptions): Promise<void> {
     let last = afterSeq;
     let finished = false;
     let lastEventAt = Date.now();
@@ -67,6 +73,13 @@ export class ExecutionStream {
       live.push(event as ExecutionEvent);
       schedule(drainLive);
     });
+    const deltas = timings.deltas
+      ? this.bus.subscribe(executionDeltasSubject(executionId), (delta) => {
+          if (finished) return;
+          writer.delta(delta as ExecutionDelta);
+          lastWriteAt = Date.now();
+        })
+      : undefined;
     const tick = setInterval(() => {
       if (writer.closed) return finish();
       const now = Date.now();
@@ -80,13 +93,14 @@ export class ExecutionStream {
       if (finished) return;
       finished = true;
       subscription.unsubscribe();
+      deltas?.unsubscribe();
       clearInterval(tick);
       writer.end();
     }
     writer.onClose(finish);
     // Replay only once the subscription is live, so nothing published in between is missed.
     schedule(async () => {
-      await subscription.ready();
+      await Promise.all([subscription.ready(), deltas?.ready()]);
       await catchUp();
     });
     await work;

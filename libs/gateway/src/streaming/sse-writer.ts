@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ExecutionEvent } from '@agent-squad/contracts';
+import type { ExecutionDelta, ExecutionEvent } from '@agent-squad/contracts';
 
 /** The text/event-stream framing of one connection. */
 export class SseWriter {
@@ -19,6 +19,11 @@ export class SseWriter {
 
   event(event: ExecutionEvent): void {
     this.response.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  }
+
+  /** A piece of an agent's text while it is written: no `id:`, so it leaves the client's Last-Event-ID as it was. */
+  delta(delta: ExecutionDelta): void {
+    this.response.write(`event: delta\ndata: ${JSON.stringify(delta)}\n\n`);
   }
 
   comment(text: string): void {

@@ -18,6 +18,8 @@ export const CacheKeys = {
   apiKey: (keyHash: string): CacheKey => key(CachePolicies.apiKey, keyHash),
   squad: (squadId: string): CacheKey => key(CachePolicies.squad, squadId.toLowerCase()),
   rolePrompt: (role: string): CacheKey => key(CachePolicies.rolePrompt, role),
+  /** By the SHA-256 (hex) of provider, model, temperature and the whole prompt. */
+  llmResponse: (requestHash: string): CacheKey => key(CachePolicies.llmResponse, requestHash),
 };
 
 /** Whether an id received from another process names an item kept in Redis too. */

@@ -21,6 +21,8 @@ export const CachePolicies = {
   apiKey: { name: 'api_key', ttlSeconds: 300, layers: 'l1+l2' },
   squad: { name: 'squad', ttlSeconds: 3600, layers: 'l1+l2' },
   rolePrompt: { name: 'role_prompt', ttlSeconds: 86_400, layers: 'l1' },
+  /** A deterministic model answer (temperature 0) by model and prompt: the same question is not paid for twice. */
+  llmResponse: { name: 'llm_response', ttlSeconds: 3600, layers: 'l1+l2' },
 } as const satisfies Record<string, CachePolicy>;
 
 const BY_NAME: ReadonlyMap<string, CachePolicy> = new Map(Object.values(CachePolicies).map((policy) => [policy.name, policy]));

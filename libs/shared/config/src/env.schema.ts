@@ -99,8 +99,32 @@ export const envSchema = z.object({
   /** On SIGTERM a worker finishes its running steps for at most this long, then hands the rest over unfinished; the process then exits 0. */
   SHUTDOWN_GRACE_MS: int(10_000, 0),
 
+  /** A member without its own `model` uses this one: `provider:model` (`openai:gpt-4o-mini`, `anthropic:claude-sonnet-4-5`, `ollama:llama3.1`) or `offline`. */
   DEFAULT_MODEL: z.string().default('offline'),
   OFFLINE_LLM_LATENCY_MS: int(0),
+  // LLM providers (DESIGN §6): each is on when its key (or, for Ollama, its URL) is set.
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible server (vLLM, LM Studio, a proxy); default api.openai.com. */
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  /** A local Ollama's OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1: enables `ollama:<model>`. */
+  OLLAMA_BASE_URL: optionalUrl,
+  /** One provider call (a whole streamed answer included) taking longer is abandoned and counts as a failure. */
+  LLM_TIMEOUT_MS: int(120_000, 10),
+  /** Further tries after a 429, a 5xx, a timeout or a dropped connection, with exponential backoff (or the provider's `retry-after`). */
+  LLM_MAX_RETRIES: int(2, 0),
+  LLM_RETRY_BASE_MS: int(500, 1),
+  /** Consecutive failed calls that open a provider's circuit breaker: calls then fail at once until a probe succeeds. */
+  LLM_BREAKER_FAILURES: int(5, 1),
+  /** How long an open breaker waits before letting one probe call through. */
+  LLM_BREAKER_HALF_OPEN_MS: int(30_000, 10),
+  /** Sampling temperature of agent steps; at 0 a call is deterministic and its answer is cached (same model and prompt). */
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+  /** Embeddings for hybrid retrieval (OpenAI-compatible `/embeddings`); unset, retrieval is full-text only. */
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
 
   PLAN_FREE_EXECUTIONS: int(100, 0),
   PLAN_FREE_TOKENS: int(1_000_000, 0),

@@ -15,6 +15,10 @@ export const QUEUES = {
    * like any other (the squad's roles and tools differ, not the work of the worker).
    */
   executions: defineQueue<{ executionId: string }>('executions'),
+  /** Long-running, intelligence: RAG document processing (chunk, embed, index one document). */
+  documents: defineQueue<{ documentId: string }>('intelligence.documents'),
+  /** Scheduled, intelligence: queues again the documents whose processing job was lost. */
+  documentRedispatch: defineQueue<Scheduled>('intelligence.document-redispatch'),
   /** Scheduled, core: deletes finished executions past retention, and expired idempotency records. */
   executionCleanup: defineQueue<Scheduled>('core.execution-cleanup'),
   /** Scheduled, intelligence: rolls LLM calls up per day, provider and model; drops raw calls past retention. */
@@ -32,9 +36,11 @@ export const QUEUES = {
 
 export const ALL_QUEUES: readonly QueueContract<unknown>[] = [
   QUEUES.executions,
+  QUEUES.documents,
   QUEUES.webhooks,
   QUEUES.executionCleanup,
   QUEUES.llmUsageRollup,
+  QUEUES.documentRedispatch,
   QUEUES.webhookRedelivery,
   ...Object.values(QUEUES.backup),
 ];

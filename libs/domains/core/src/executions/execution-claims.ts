@@ -74,7 +74,7 @@ export class ExecutionClaims {
              cl.id IS NOT NULL AS claimed, cl."previousStatus", cl.attempts AS fence, cl."eventSeq", cl."ownerId", cl."squadId", cl."startedAt",
              cl."cancelRequested", cl."llmCalls", cl."promptTokens", cl."completionTokens", t.title, t.description,
              (SELECT json_agg(json_build_object('index', s.index, 'memberId', s."memberId", 'role', s.role, 'agentName', s."agentName",
-                      'systemPrompt', s."systemPrompt", 'model', s.model, 'status', s.status) ORDER BY s.index)
+                      'systemPrompt', s."systemPrompt", 'model', s.model, 'fallbackModel', s."fallbackModel", 'tools', s.tools, 'status', s.status) ORDER BY s.index)
                 FROM core.execution_steps s WHERE s."executionId" = cl.id) AS steps,
              (SELECT json_agg(json_build_object('stepIndex', m."stepIndex", 'content', m.content) ORDER BY m."stepIndex")
                 FROM core.messages m WHERE m."executionId" = cl.id AND m.kind = 'output') AS outputs

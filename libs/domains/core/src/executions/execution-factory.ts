@@ -33,7 +33,7 @@ export class ExecutionFactory {
       ? { ...existing, status: 'queued', latestExecutionId: executionId }
       : { id: uuid7(now.getTime()), squadId: input.squadId, ...input.task, status: 'queued', createdAt: now.toISOString(), latestExecutionId: executionId };
     const execution = queuedExecution(executionId, task, input.members, now);
-    const steps = input.members.map((member, index) => ({ index, memberId: member.id, role: member.role, agentName: member.name, systemPrompt: member.systemPrompt, model: member.model, tools: member.tools }));
+    const steps = input.members.map((member, index) => ({ index, memberId: member.id, role: member.role, agentName: member.name, systemPrompt: member.systemPrompt, model: member.model, fallbackModel: member.fallbackModel ?? null, tools: member.tools }));
     const idempotency = input.idempotency ?? null;
     const answer = idempotency ? JSON.stringify(idempotency.answer({ task, execution })) : null;
     await this.db.$executeRaw`
@@ -47,9 +47,9 @@ export class ExecutionFactory {
         INSERT INTO core.executions (id, "ownerId", "taskId", "squadId", status, priority, "eventSeq", "createdAt")
         VALUES (${executionId}::uuid, ${input.ownerId}::uuid, ${task.id}::uuid, ${input.squadId}::uuid, 'queued', ${input.priority}::int, 1, ${now}::timestamptz)
       ), steps AS (
-        INSERT INTO core.execution_steps ("executionId", index, "memberId", role, "agentName", "systemPrompt", model, tools)
-        SELECT ${executionId}::uuid, s.index, s."memberId", s.role, s."agentName", s."systemPrompt", s.model, s.tools
-        FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) AS s(index int, "memberId" uuid, role text, "agentName" text, "systemPrompt" text, model text, tools text[])
+        INSERT INTO core.execution_steps ("executionId", index, "memberId", role, "agentName", "systemPrompt", model, "fallbackModel", tools)
+        SELECT ${executionId}::uuid, s.index, s."memberId", s.role, s."agentName", s."systemPrompt", s.model, s."fallbackModel", s.tools
+        FROM jsonb_to_recordset(${JSON.stringify(steps)}::jsonb) AS s(index int, "memberId" uuid, role text, "agentName" text, "systemPrompt" text, model text, "fallbackModel" text, tools text[])
       ), first_event AS (
         INSERT INTO core.execution_events ("executionId", seq, type, data, "createdAt")
         VALUES (${executionId}::uuid, 1, 'status', '{"status":"queued"}'::jsonb, ${now}::timestamptz)

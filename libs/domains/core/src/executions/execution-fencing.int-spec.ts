@@ -28,6 +28,9 @@ const completion = (content: string): CompletionResult => ({
   offline: true,
   usage: { promptTokens: 10, completionTokens: 5 },
   latencyMs: 1,
+  citations: [],
+  toolCalls: [],
+  costUsd: 0,
 });
 
 /**

@@ -14,6 +14,8 @@ export interface RunStep {
   agentName: string;
   systemPrompt: string | null;
   model: string;
+  fallbackModel: string | null;
+  tools: string[];
   status: string;
 }
 

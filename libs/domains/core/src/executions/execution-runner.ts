@@ -123,6 +123,12 @@ export class ExecutionRunner {
       task: run.task,
       priorOutputs: run.outputs,
       executionId: run.executionId,
+      ownerId: run.ownerId,
+      squadId: run.squadId,
+      memberId: step.memberId,
+      stepIndex: step.index,
+      tools: step.tools,
+      fallbackModel: step.fallbackModel,
     });
     return within(request, Math.min(stepMs, left), lease.signal, () => new DeadlineExceeded(left < stepMs ? this.timedOut() : `${step.agentName} (${step.role}): the step took longer than ${stepMs} ms`));
   }

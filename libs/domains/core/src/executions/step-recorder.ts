@@ -35,6 +35,7 @@ export class StepRecorder {
       role: step.role,
       kind: 'output',
       content: completion.content,
+      ...(completion.citations.length > 0 ? { citations: completion.citations } : {}),
       createdAt: createdAt.toISOString(),
     };
     const { promptTokens, completionTokens } = completion.usage;
@@ -46,9 +47,9 @@ export class StepRecorder {
         WHERE id = ${run.executionId}::uuid AND status = 'running' AND attempts = ${run.fence}::int
         RETURNING "messageSeq", "eventSeq", "cancelRequested", "llmCalls", "promptTokens", "completionTokens"
       ), output AS (
-        INSERT INTO core.messages (id, "executionId", seq, "stepIndex", "memberId", role, kind, content, "createdAt")
+        INSERT INTO core.messages (id, "executionId", seq, "stepIndex", "memberId", role, kind, content, citations, "createdAt")
         SELECT ${message.id}::uuid, ${run.executionId}::uuid, "messageSeq", ${step.index}::int, ${step.memberId}::uuid, ${step.role}, 'output',
-               ${completion.content}, ${createdAt}::timestamptz
+               ${completion.content}, ${message.citations ? JSON.stringify(message.citations) : null}::jsonb, ${createdAt}::timestamptz
         FROM ex
       ), event AS (
         INSERT INTO core.execution_events ("executionId", seq, type, data)

@@ -14,7 +14,15 @@ export function toApiKeySummary(row: Rows.ApiKey): Api.ApiKeySummary {
 }
 
 export function toMember(row: Rows.Member): Api.Member {
-  return { id: row.id, role: row.role as Api.AgentRole, name: row.name, model: row.model, systemPrompt: row.systemPrompt, tools: row.tools };
+  return {
+    id: row.id,
+    role: row.role as Api.AgentRole,
+    name: row.name,
+    model: row.model,
+    ...(row.fallbackModel ? { fallbackModel: row.fallbackModel } : {}),
+    systemPrompt: row.systemPrompt,
+    tools: row.tools,
+  };
 }
 
 export function toSquad(row: Rows.Squad & { members: Rows.Member[] }): Api.Squad {

@@ -17,6 +17,7 @@ export function memberData(input: CreateMemberInput, position: number, defaultMo
     name: input.name ?? defaultAgentName(input.role),
     systemPrompt: input.systemPrompt ?? null,
     model: input.model ?? defaultModel,
+    fallbackModel: input.fallbackModel ?? null,
     tools: input.tools ?? [],
   };
 }

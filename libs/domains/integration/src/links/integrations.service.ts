@@ -8,20 +8,33 @@ import {
   type IntegrationLink,
   type McpServerInfo,
   type Owned,
+  type ToolCallRequest,
+  type ToolDescription,
+  type ToolOutcome,
   type WebhookReceipt,
 } from '@agent-squad/contracts';
 import { isUniqueViolation } from '@agent-squad/database';
 import { IntegrationDb } from '../integration-db';
+import { ToolRegistry } from '../tools/tool-registry';
 import { WebhookIntake } from '../webhooks/webhook-intake';
 
-/** Links squads to GitHub repositories and Jira projects and receives their webhooks; lists the operator's MCP servers. */
+/** Links squads to GitHub repositories and Jira projects and receives their webhooks; lists the operator's MCP servers and runs the tools agents call. */
 @Injectable()
 export class IntegrationsService implements IntegrationApi {
   constructor(
     private readonly db: IntegrationDb,
     private readonly squads: SquadsApi,
     private readonly webhooks: WebhookIntake,
+    private readonly tools: ToolRegistry,
   ) {}
+
+  async describeTools({ names }: { names: string[] }): Promise<ToolDescription[]> {
+    return this.tools.describe(names);
+  }
+
+  callTool(request: ToolCallRequest): Promise<ToolOutcome> {
+    return this.tools.call(request);
+  }
 
   async listMcpServers(): Promise<McpServerInfo[]> {
     return [];

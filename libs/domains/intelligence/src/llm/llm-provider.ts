@@ -1,8 +1,31 @@
-import type { CompletionRequest } from '@agent-squad/contracts';
+import type { CompletionRequest, ToolDescription } from '@agent-squad/contracts';
 import type { AssembledPrompt } from '../prompts/prompt-builder';
+
+/** A tool call the model asked for. `id` ties the answer to it (the vendors' wire formats need it). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** The conversation after the first prompt: the model's tool calls and the tools' answers. */
+export type Turn = { kind: 'assistant'; content: string; toolCalls: ToolCall[] } | { kind: 'tool'; callId: string; content: string };
+
+export interface ProviderCall {
+  model: string;
+  prompt: AssembledPrompt;
+  request: CompletionRequest;
+  turns: Turn[];
+  tools: ToolDescription[];
+  temperature: number;
+  /** Receives the answer's text piece by piece as the provider streams it. */
+  onDelta?: (text: string) => void;
+  signal?: AbortSignal;
+}
 
 export interface ProviderCompletion {
   content: string;
+  toolCalls: ToolCall[];
   usage: { promptTokens: number; completionTokens: number };
 }
 
@@ -10,7 +33,7 @@ export interface ProviderCompletion {
 export interface LlmProvider {
   readonly name: string;
   readonly offline: boolean;
-  complete(model: string, prompt: AssembledPrompt, request: CompletionRequest): Promise<ProviderCompletion>;
+  complete(call: ProviderCall): Promise<ProviderCompletion>;
 }
 
 export interface ModelRef {

@@ -29,7 +29,8 @@ const request = (overrides: Partial<CompletionRequest> = {}): CompletionRequest 
   ...overrides,
 });
 
-const complete = async (input: CompletionRequest) => provider.complete(parseModelRef(input.model, 'offline').model, await prompts.build(input), input);
+const complete = async (input: CompletionRequest, onDelta?: (text: string) => void) =>
+  provider.complete({ model: parseModelRef(input.model, 'offline').model, prompt: await prompts.build(input), request: input, turns: [], tools: [], temperature: 0, onDelta });
 
 describe('OfflineProvider', () => {
   it('answers deterministically, labelled offline, naming the role and the task', async () => {
@@ -59,6 +60,13 @@ describe('OfflineProvider', () => {
     expect(short.usage.promptTokens).toBeGreaterThan(0);
     expect(short.usage.completionTokens).toBeGreaterThan(0);
     expect(long.usage.promptTokens).toBeGreaterThan(short.usage.promptTokens + 900);
+  });
+
+  it('streams its answer in pieces that add up to it', async () => {
+    const pieces: string[] = [];
+    const { content } = await complete(request(), (text) => pieces.push(text));
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(content);
   });
 
   it('takes its simulated latency from the model name', async () => {

@@ -4,17 +4,20 @@ import { AppConfig } from '@agent-squad/config';
 import { AppError, ErrorCode, type CompletionRequest } from '@agent-squad/contracts';
 import type { AssembledPrompt } from '../prompts/prompt-builder';
 import { RolePrompts } from '../prompts/role-prompts';
-import type { LlmProvider, ProviderCompletion } from './llm-provider';
+import type { LlmProvider, ProviderCall, ProviderCompletion } from './llm-provider';
 import { estimateTokens } from './tokens';
 
 const LATENCY_MODEL = /^(?:offline|(\d{1,6})ms)$/;
+/** The answer streams in this many pieces, spread over the simulated latency. */
+const PIECES = 8;
 const STOP_WORDS = new Set(['about', 'after', 'their', 'there', 'these', 'which', 'would', 'should', 'could', 'other', 'where', 'while', 'with', 'from', 'into', 'that', 'this', 'then', 'than', 'have', 'will']);
 
 /**
  * The provider used when no model vendor is configured: no network, deterministic, and labelled
  * `[offline]` in every answer. Its text follows the role, the task and the earlier agents' work,
  * so the whole flow can be run and tested anywhere. Model `offline:<n>ms` simulates n ms of
- * latency per call (for load tests); otherwise OFFLINE_LLM_LATENCY_MS applies.
+ * latency per call (for load tests); otherwise OFFLINE_LLM_LATENCY_MS applies. The answer is
+ * streamed in pieces spread over that latency, as a real model's would be. It never calls tools.
  */
 @Injectable()
 export class OfflineProvider implements LlmProvider {
@@ -26,13 +29,17 @@ export class OfflineProvider implements LlmProvider {
     private readonly config: AppConfig,
   ) {}
 
-  async complete(model: string, prompt: AssembledPrompt, request: CompletionRequest): Promise<ProviderCompletion> {
+  async complete({ model, prompt, request, onDelta }: ProviderCall): Promise<ProviderCompletion> {
     const latency = LATENCY_MODEL.exec(model);
     if (!latency) throw new AppError(ErrorCode.BadRequest, `Unknown offline model "${model}"; use "offline" or "offline:<n>ms"`);
     const delayMs = latency[1] ? Number(latency[1]) : this.config.env.OFFLINE_LLM_LATENCY_MS;
-    if (delayMs > 0) await sleep(delayMs);
     const content = await this.compose(prompt, request);
-    return { content, usage: { promptTokens: estimateTokens(prompt.system) + estimateTokens(prompt.user), completionTokens: estimateTokens(content) } };
+    const size = Math.ceil(content.length / PIECES);
+    for (let at = 0; at < content.length; at += size) {
+      if (delayMs > 0) await sleep(delayMs / PIECES);
+      onDelta?.(content.slice(at, at + size));
+    }
+    return { content, toolCalls: [], usage: { promptTokens: estimateTokens(prompt.system) + estimateTokens(prompt.user), completionTokens: estimateTokens(content) } };
   }
 
   private async compose(prompt: AssembledPrompt, request: CompletionRequest): Promise<string> {

@@ -48,7 +48,7 @@ describe('LlmUsageRollup on PostgreSQL', () => {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
   });
 
-  const call = (createdAt: Date, model: string, tokens: number, latencyMs: number) => ({ provider: 'offline', model, offline: true, promptTokens: tokens, completionTokens: 2 * tokens, latencyMs, createdAt });
+  const call = (createdAt: Date, model: string, tokens: number, latencyMs: number) => ({ provider: 'offline', model, offline: true, promptTokens: tokens, completionTokens: 2 * tokens, latencyMs, costUsd: tokens / 1024, createdAt });
   const rollup = () => db.llmUsageDaily.findMany({ orderBy: [{ day: 'asc' }, { model: 'asc' }] });
   async function nextHour(): Promise<void> {
     const ran = recorder.next(QUEUES.llmUsageRollup.name);
@@ -71,10 +71,10 @@ describe('LlmUsageRollup on PostgreSQL', () => {
     await nextHour();
 
     expect(await rollup()).toEqual([
-      { day: at(1, 0), provider: 'offline', model: 'a', calls: 1, promptTokens: 10n, completionTokens: 20n, latencyMsTotal: 100n, latencyMsMax: 100 },
-      { day: at(8, 0), provider: 'offline', model: 'a', calls: 2, promptTokens: 30n, completionTokens: 60n, latencyMsTotal: 400n, latencyMsMax: 300 },
-      { day: at(8, 0), provider: 'offline', model: 'b', calls: 1, promptTokens: 5n, completionTokens: 10n, latencyMsTotal: 50n, latencyMsMax: 50 },
-      { day: at(9, 0), provider: 'offline', model: 'a', calls: 1, promptTokens: 1n, completionTokens: 2n, latencyMsTotal: 10n, latencyMsMax: 10 },
+      { day: at(1, 0), provider: 'offline', model: 'a', calls: 1, promptTokens: 10n, completionTokens: 20n, latencyMsTotal: 100n, latencyMsMax: 100, costUsd: 10 / 1024 },
+      { day: at(8, 0), provider: 'offline', model: 'a', calls: 2, promptTokens: 30n, completionTokens: 60n, latencyMsTotal: 400n, latencyMsMax: 300, costUsd: 30 / 1024 },
+      { day: at(8, 0), provider: 'offline', model: 'b', calls: 1, promptTokens: 5n, completionTokens: 10n, latencyMsTotal: 50n, latencyMsMax: 50, costUsd: 5 / 1024 },
+      { day: at(9, 0), provider: 'offline', model: 'a', calls: 1, promptTokens: 1n, completionTokens: 2n, latencyMsTotal: 10n, latencyMsMax: 10, costUsd: 1 / 1024 },
     ]);
     expect(await db.llmCall.count()).toBe(5);
   });

@@ -41,14 +41,14 @@ export class LlmUsageRollup implements OnApplicationBootstrap {
     const today = new Date(Math.floor(this.clock.now() / DAY_MS) * DAY_MS);
     const from = await this.firstDayToRead(today);
     const rows = await this.db.$executeRaw`
-      INSERT INTO intelligence.llm_usage_daily (day, provider, model, calls, "promptTokens", "completionTokens", "latencyMsTotal", "latencyMsMax")
-      SELECT ("createdAt" AT TIME ZONE 'UTC')::date, provider, model, count(*), sum("promptTokens"), sum("completionTokens"), sum("latencyMs"), max("latencyMs")
+      INSERT INTO intelligence.llm_usage_daily (day, provider, model, calls, "promptTokens", "completionTokens", "latencyMsTotal", "latencyMsMax", "costUsd")
+      SELECT ("createdAt" AT TIME ZONE 'UTC')::date, provider, model, count(*), sum("promptTokens"), sum("completionTokens"), sum("latencyMs"), max("latencyMs"), sum("costUsd")
         FROM intelligence.llm_calls
        WHERE "createdAt" >= ${from} AND "createdAt" < ${today}
        GROUP BY 1, 2, 3
       ON CONFLICT (day, provider, model) DO UPDATE SET
         calls = EXCLUDED.calls, "promptTokens" = EXCLUDED."promptTokens", "completionTokens" = EXCLUDED."completionTokens",
-        "latencyMsTotal" = EXCLUDED."latencyMsTotal", "latencyMsMax" = EXCLUDED."latencyMsMax"`;
+        "latencyMsTotal" = EXCLUDED."latencyMsTotal", "latencyMsMax" = EXCLUDED."latencyMsMax", "costUsd" = EXCLUDED."costUsd"`;
     // Every day before today is rolled up by now, so whole days past retention can go.
     const cutoff = new Date(today.getTime() - this.config.env.RETENTION_DAYS * DAY_MS);
     const prunedCalls = (await this.db.llmCall.deleteMany({ where: { createdAt: { lt: cutoff } } })).count;

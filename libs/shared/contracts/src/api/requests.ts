@@ -9,6 +9,13 @@ export const uuidSchema = z.uuid({ message: 'must be a UUID' });
 
 export const idParamsSchema = z.object({ id: uuidSchema }).strict();
 export const memberParamsSchema = z.object({ id: uuidSchema, memberId: uuidSchema }).strict();
+export const documentParamsSchema = z.object({ id: uuidSchema, docId: uuidSchema }).strict();
+
+/** `GET /v1/executions/:id/events`: `deltas=true` adds the unnumbered `delta` events (text as the model writes it). */
+export const eventsQuerySchema = z
+  .object({ deltas: z.enum(['true', 'false']).default('false').transform((value) => value === 'true') })
+  .strict();
+export type EventsQuery = z.infer<typeof eventsQuerySchema>;
 
 export const listQuerySchema = z
   .object({
@@ -40,11 +47,15 @@ export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 const toolName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'must be a tool name (letters, digits, _ . : -)');
 
+const modelName = z.string().regex(/^[A-Za-z0-9_.:/@-]{1,200}$/, 'must be a model name such as "offline" or "openai:gpt-4o-mini"');
+
 const memberFields = {
   role: z.enum(AGENT_ROLES),
   name: text(200).optional(),
   systemPrompt: z.string().max(20_000).optional(),
-  model: z.string().regex(/^[A-Za-z0-9_.:/@-]{1,200}$/, 'must be a model name such as "offline" or "openai:gpt-4o-mini"').optional(),
+  model: modelName.optional(),
+  /** Tried once when the model's provider fails; null clears it. */
+  fallbackModel: modelName.nullable().optional(),
   tools: z.array(toolName).max(50).optional(),
 };
 
@@ -57,6 +68,7 @@ export const updateMemberSchema = z
     name: memberFields.name,
     systemPrompt: memberFields.systemPrompt,
     model: memberFields.model,
+    fallbackModel: memberFields.fallbackModel,
     tools: memberFields.tools,
   })
   .strict()
@@ -103,3 +115,21 @@ export const createIntegrationSchema = z
     z.object({ kind: z.literal('jira'), target: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'must be a Jira project key'), secret: z.string().min(16).max(200) }).strict(),
   ]);
 export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;
+
+export const createDocumentSchema = z
+  .object({
+    title: text(500),
+    /** Plain text or markdown. */
+    content: z.string().trim().min(1).max(1_000_000),
+    source: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict();
+export type CreateDocumentInput = z.infer<typeof createDocumentSchema>;
+
+export const searchSchema = z
+  .object({
+    query: text(2000),
+    limit: z.number().int().min(1).max(20).default(5),
+  })
+  .strict();
+export type SearchInput = z.infer<typeof searchSchema>;

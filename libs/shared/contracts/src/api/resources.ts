@@ -44,6 +44,8 @@ export interface Member {
   role: AgentRole;
   name: string;
   model: string;
+  /** Present when set: tried once when `model`'s provider fails. */
+  fallbackModel?: string;
   systemPrompt: string | null;
   tools: string[];
 }
@@ -126,6 +128,28 @@ export interface Message {
 }
 
 export type ExecutionEventType = 'status' | 'message' | 'done';
+
+export type DocumentStatus = 'processing' | 'ready' | 'failed';
+
+export interface DocumentSummary {
+  id: string;
+  title: string;
+  status: DocumentStatus;
+  /** Chunks indexed (0 while processing). */
+  chunks: number;
+  createdAt: Iso8601;
+}
+
+export interface SearchHit {
+  documentId: string;
+  chunkId: string;
+  content: string;
+  score: number;
+}
+
+export interface SearchResults {
+  results: SearchHit[];
+}
 
 /** One entry of an execution's event stream; `seq` is the SSE `id:` (1, 2, 3, ... per execution). */
 export interface ExecutionEvent {

@@ -22,3 +22,16 @@ export function executionEventsSubject(executionId: string): string {
   return `execution.events.${executionId}`;
 }
 export type LiveExecutionEvent = ExecutionEvent;
+
+/** A piece of an agent step's text as the model writes it (SSE `delta` event). */
+export interface ExecutionDelta {
+  memberId: string;
+  stepIndex: number;
+  role: string;
+  text: string;
+}
+
+/** Live subject carrying one execution's text deltas: best effort, never stored or replayed. */
+export function executionDeltasSubject(executionId: string): string {
+  return `execution.deltas.${executionId}`;
+}

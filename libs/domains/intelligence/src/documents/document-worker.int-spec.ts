@@ -1,0 +1,77 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
+import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
+import { InlineQueue, JobQueue, QUEUES } from '@agent-squad/queue';
+import { JobRecorder } from '@agent-squad/testing';
+import { Client } from 'pg';
+import { IntelligenceDb } from '../intelligence-db';
+import { Embeddings } from '../retrieval/embeddings';
+import { Retriever } from '../retrieval/retriever';
+import { VectorSupport } from '../retrieval/vector-support';
+import { DocumentIndexer } from './document-indexer';
+import { DocumentWorker } from './document-worker';
+
+const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+describe('DocumentWorker on PostgreSQL', () => {
+  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const recorder = new JobRecorder();
+  let moduleRef: TestingModule;
+  let db: IntelligenceDb;
+
+  beforeAll(async () => {
+    const url = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+    const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32) }, ROLES);
+    moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
+      providers: [
+        { provide: IntelligenceDb, useFactory: (connections: DatabaseConnections) => connections.client('intelligence', IntelligenceDb), inject: [DatabaseConnections] },
+        { provide: JobQueue, useValue: new InlineQueue({ concurrency: 2, retry: { attempts: 2, backoffMs: 5 }, observer: recorder }) },
+        DocumentIndexer,
+        DocumentWorker,
+        Embeddings,
+        Retriever,
+        VectorSupport,
+      ],
+    }).compile();
+    Logger.overrideLogger(false);
+    await moduleRef.init();
+    db = moduleRef.get(IntelligenceDb);
+  });
+
+  afterAll(async () => {
+    await moduleRef.get(JobQueue).close();
+    await moduleRef.close();
+    const admin = new Client({ connectionString: SERVER });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+  });
+
+  const stored = (createdAt: Date) =>
+    db.document.create({ data: { ownerId: randomUUID(), squadId: randomUUID(), title: 'Runbook', content: '# Rollback\n\nRun deploy rollback.', createdAt } });
+
+  it('queues again a document whose job was lost, and only that one', async () => {
+    const lost = await stored(new Date(Date.now() - 20 * 60_000));
+    const fresh = await stored(new Date());
+
+    const indexed = recorder.next(QUEUES.documents.name);
+    await moduleRef.get(DocumentWorker).redispatch();
+    expect(await indexed).toBe('completed');
+
+    expect(await db.document.findUniqueOrThrow({ where: { id: lost.id } })).toMatchObject({ status: 'ready', chunkCount: 1 });
+    expect(await db.document.findUniqueOrThrow({ where: { id: fresh.id } })).toMatchObject({ status: 'processing' });
+    const hits = await moduleRef.get(Retriever).search(lost.squadId, 'rollback', 5);
+    expect(hits).toEqual([{ documentId: lost.id, chunkId: expect.any(String), content: 'Runbook > Rollback\n\nRun deploy rollback.', score: expect.any(Number) }]);
+  });
+
+  it('leaves nothing behind for a document deleted before its job ran', async () => {
+    const document = await stored(new Date());
+    await db.document.delete({ where: { id: document.id } });
+    const indexed = recorder.next(QUEUES.documents.name);
+    await moduleRef.get(JobQueue).add(QUEUES.documents, { documentId: document.id });
+    expect(await indexed).toBe('completed');
+    expect(await db.documentChunk.count({ where: { documentId: document.id } })).toBe(0);
+  });
+});

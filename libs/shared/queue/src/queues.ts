@@ -21,6 +21,8 @@ export const QUEUES = {
   llmUsageRollup: defineQueue<Scheduled>('intelligence.llm-usage-rollup'),
   /** Event-driven: an inbound webhook delivery (stored by the integration domain) to act on. */
   webhooks: defineQueue<{ deliveryId: string }>('webhooks'),
+  /** Event-driven: a user's notification (an execution finished) to POST to the webhook they registered. */
+  notifications: defineQueue<{ deliveryId: string }>('notifications'),
   /** Scheduled, integration: queues again the deliveries whose job was lost. */
   webhookRedelivery: defineQueue<Scheduled>('integration.webhook-redelivery'),
   /** Scheduled, one per domain: the domain exports its own tables. */
@@ -33,6 +35,7 @@ export const QUEUES = {
 export const ALL_QUEUES: readonly QueueContract<unknown>[] = [
   QUEUES.executions,
   QUEUES.webhooks,
+  QUEUES.notifications,
   QUEUES.executionCleanup,
   QUEUES.llmUsageRollup,
   QUEUES.webhookRedelivery,

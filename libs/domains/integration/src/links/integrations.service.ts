@@ -4,23 +4,28 @@ import {
   IntegrationApi,
   SquadsApi,
   type CreateIntegrationInput,
+  type CreateNotificationHookInput,
   type InboundWebhook,
   type IntegrationLink,
   type McpServerInfo,
+  type NotificationDeliveryInfo,
+  type NotificationHook,
   type Owned,
   type WebhookReceipt,
 } from '@agent-squad/contracts';
 import { isUniqueViolation } from '@agent-squad/database';
 import { IntegrationDb } from '../integration-db';
+import { NotificationHooksService } from '../notifications/notification-hooks.service';
 import { WebhookIntake } from '../webhooks/webhook-intake';
 
-/** Links squads to GitHub repositories and Jira projects and receives their webhooks; lists the operator's MCP servers. */
+/** Links squads to GitHub repositories and Jira projects and receives their webhooks; users' notification hooks; lists the operator's MCP servers. */
 @Injectable()
 export class IntegrationsService implements IntegrationApi {
   constructor(
     private readonly db: IntegrationDb,
     private readonly squads: SquadsApi,
     private readonly webhooks: WebhookIntake,
+    private readonly notifications: NotificationHooksService,
   ) {}
 
   async listMcpServers(): Promise<McpServerInfo[]> {
@@ -40,5 +45,21 @@ export class IntegrationsService implements IntegrationApi {
 
   receiveWebhook(request: InboundWebhook): Promise<WebhookReceipt> {
     return this.webhooks.receive(request);
+  }
+
+  createNotificationHook(request: Owned & { input: CreateNotificationHookInput }): Promise<NotificationHook> {
+    return this.notifications.create(request);
+  }
+
+  listNotificationHooks(request: Owned): Promise<NotificationHook[]> {
+    return this.notifications.list(request);
+  }
+
+  deleteNotificationHook(request: Owned & { hookId: string }): Promise<null> {
+    return this.notifications.delete(request);
+  }
+
+  listNotificationDeliveries(request: Owned & { hookId: string }): Promise<NotificationDeliveryInfo[]> {
+    return this.notifications.deliveries(request);
   }
 }

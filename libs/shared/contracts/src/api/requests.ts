@@ -103,3 +103,13 @@ export const createIntegrationSchema = z
     z.object({ kind: z.literal('jira'), target: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'must be a Jira project key'), secret: z.string().min(16).max(200) }).strict(),
   ]);
 export type CreateIntegrationInput = z.infer<typeof createIntegrationSchema>;
+
+/** An outbound notification webhook: an http(s) URL the platform POSTs to when an execution of the user's finishes. */
+export const createNotificationHookSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .max(2000),
+  })
+  .strict();
+export type CreateNotificationHookInput = z.infer<typeof createNotificationHookSchema>;

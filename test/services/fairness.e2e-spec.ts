@@ -20,7 +20,7 @@ const startTimes = (stack: Stack, ids: readonly string[]) =>
   stackQuery<Started>(stack, 'SELECT id, "ownerId", "startedAt" FROM core.executions WHERE id = ANY($1::uuid[])', [ids]);
 
 /**
- * Issue 5, done-when 4: one user's flood cannot starve others. Each user has at most
+ * One user's flood cannot starve others. Each user has at most
  * USER_MAX_ACTIVE_EXECUTIONS executions queued for a worker or running; the rest wait in the
  * database, so another user's work goes straight to the workers.
  */
@@ -68,7 +68,7 @@ describe('a flood from one user', () => {
   }, 600_000);
 });
 
-/** Issue 5, fairness: jobs are taken by plan, pro before free, when they wait for a worker. */
+/** Jobs are taken by plan, pro before free, when they wait for a worker. */
 describe('plans waiting for a busy worker', () => {
   let stack: Stack;
   beforeAll(async () => {

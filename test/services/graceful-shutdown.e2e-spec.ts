@@ -10,7 +10,7 @@ const MEMBERS = 3;
 const EXIT_SLACK_MS = 3000;
 
 /**
- * Issue 5, done-when 5: SIGTERM on a worker running an execution. It stops taking jobs, finishes
+ * SIGTERM on a worker running an execution. It stops taking jobs, finishes
  * (or, past SHUTDOWN_GRACE_MS, gives up) the running step, hands the execution over and exits 0
  * within the grace period; another worker completes the execution without repeating a finished step.
  */

@@ -22,7 +22,7 @@ const MEMBERS = 3;
 const TAKEOVER_BOUND_MS = LEASE_MS + Math.max(RECONCILE_MS, 1.5 * JOB_LOCK_MS) + 4000;
 
 /**
- * Issue 5, done-when 7: liveness you can prove. A worker frozen with SIGSTOP keeps its process
+ * Liveness you can prove. A worker frozen with SIGSTOP keeps its process
  * and connections but stops renewing its lease: another worker finishes the execution within the
  * bound, and when the frozen one is resumed every write it tries is refused (fenced by the claim
  * number), so the finished execution stays as it is and no step is stored twice.
@@ -73,7 +73,7 @@ describe('a frozen worker', () => {
   }, 120_000);
 });
 
-/** Issue 5, done-when 7: per-step and per-execution timeouts end the execution `failed` with a timeout error. */
+/** Per-step and per-execution timeouts end the execution `failed` with a timeout error. */
 describe('timeouts', () => {
   let stack: Stack;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { killAtRandom } from '../support/durability/chaos';
+import { killAtRandom, type Chaos } from '../support/durability/chaos';
 import { stackQuery, statusCounts } from '../support/durability/stack-db';
 import { mapLimit, submitSurely } from '../support/durability/submit';
 import { signUp, type Session } from '../support/session';
@@ -13,16 +13,18 @@ const EXECUTIONS = 1000;
 const USERS = 10;
 
 /**
- * Issue 5, done-when 1 (DESIGN §2): 1,000 executions while the event relay and billing's durable
+ * Exactly-once metering (DESIGN §2): 1,000 executions while the event relay and billing's durable
  * consumer are SIGKILLed at random moments and restarted. The relay runs in the processes with the
  * `core` role (workers do not relay) and the consumer in those with `billing`; the stack runs two
- * of each, and one of the four is killed at a time, so the API keeps taking the stream while
- * relays die mid-batch (their claimed rows go to the next relay) and consumers die mid-event (the
- * broker redelivers what they held). Billing must meter exactly the executions that completed.
+ * of each. For as long as the executions stream in, one of the relays and one of the consumers are
+ * killed and restarted, each kind on its own random rhythm (one of a kind at a time, so the API
+ * keeps answering): relays die mid-batch (their claimed rows go to the next relay) and consumers
+ * die mid-event (the broker redelivers what they held). Billing must meter exactly the executions
+ * that completed.
  */
 describe('usage metering while the relay and the billing consumer are killed', () => {
   let stack: Stack;
-  let chaos: { stop: () => Promise<number> } | undefined;
+  let chaos: Chaos | undefined;
   beforeAll(async () => {
     stack = await Stack.start('services', { gateways: 1, env: { PLAN_FREE_EXECUTIONS: '100000', OUTBOX_POLL_MS: '200', EXECUTION_RECONCILE_EVERY_MS: '1000' } });
     await Promise.all([stack.startService('core-2', 'core'), stack.startService('billing-2', 'billing')]);
@@ -40,14 +42,17 @@ describe('usage metering while the relay and the billing consumer are killed', (
       users.push({ session, squadId: (await createSquad(session, 1)).id });
     }
 
-    const t0 = Date.now();
     chaos = killAtRandom(
       stack,
       [
-        { name: 'core', app: 'core' },
-        { name: 'core-2', app: 'core' },
-        { name: 'billing', app: 'billing' },
-        { name: 'billing-2', app: 'billing' },
+        [
+          { name: 'core', app: 'core' },
+          { name: 'core-2', app: 'core' },
+        ],
+        [
+          { name: 'billing', app: 'billing' },
+          { name: 'billing-2', app: 'billing' },
+        ],
       ],
       1000,
       4000,
@@ -57,12 +62,11 @@ describe('usage metering while the relay and the billing consumer are killed', (
       return submitSurely(session, squadId, `Metered ${index}`);
     });
     const ids = submitted.map((task) => task.execution.id);
-    console.info(`submitted at ${Date.now() - t0}`);
     await waitUntil('every execution to finish', () => statusCounts(stack, ids), (counts) => (counts['completed'] ?? 0) === EXECUTIONS, { timeoutMs: 240_000, intervalMs: 500 });
-    console.info(`finished at ${Date.now() - t0}`);
     const kills = await chaos.stop();
-    console.info(`kills ${kills} at ${Date.now() - t0}`);
-    expect(kills).toBeGreaterThanOrEqual(5);
+    // Both kinds died more than once while events were flowing.
+    expect(kills['core']! + kills['core-2']!).toBeGreaterThanOrEqual(2);
+    expect(kills['billing']! + kills['billing-2']!).toBeGreaterThanOrEqual(2);
 
     const userIds = users.map((user) => user.session.user.id);
     const metered = async () => {
@@ -71,8 +75,6 @@ describe('usage metering while the relay and the billing consumer are killed', (
     };
     // Redelivery of what a killed consumer held waits for the ack deadline (30 s).
     expect(await waitUntil('billing to meter every execution', metered, (count) => count >= EXECUTIONS, { timeoutMs: 120_000, intervalMs: 500 })).toBe(EXECUTIONS);
-
-    console.info(`metered at ${Date.now() - t0}`);
     // Drained: nothing left in the outbox, nothing pending or unacknowledged for billing; still exactly once.
     await waitUntil('the outbox and the consumer to drain', () => pending(stack), (left) => left === 0, { timeoutMs: 120_000, intervalMs: 500 });
     expect(await metered()).toBe(EXECUTIONS);

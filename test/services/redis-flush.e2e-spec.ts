@@ -11,7 +11,7 @@ const USERS = 3;
 const PER_USER = 20;
 
 /**
- * Issue 5, done-when 2 (DESIGN §3: the row is the truth, Redis may lose jobs): FLUSHALL on the
+ * The row is the truth, Redis may lose jobs (DESIGN §3): FLUSHALL on the
  * Redis that carries the queues (a redis-server of the test's own) while executions are running
  * and others wait in the queue. Every execution still completes, each step stored once.
  */

@@ -9,30 +9,40 @@ export interface Victim {
   env?: Record<string, string>;
 }
 
+export interface Chaos {
+  /** Ends the kills; resolves once every victim runs again, with the kills per victim's name. */
+  stop: () => Promise<Record<string, number>>;
+}
+
 /**
- * Until `stop()` is called, SIGKILLs one of `victims` (picked at random) at a random moment every
- * `minMs`..`maxMs`, and starts it again at once. `stop()` resolves once every victim runs again,
- * with the number of kills.
+ * Until `stop()` is called, each group of victims runs its own loop: wait a random
+ * `minMs`..`maxMs`, SIGKILL one of the group (picked at random), start it again, repeat. So groups
+ * die independently (kills keep coming in one while a restart is slow in another), and a group of
+ * replicas never has more than one down, so the service they provide stays up.
  */
-export function killAtRandom(stack: Stack, victims: readonly Victim[], minMs: number, maxMs: number): { stop: () => Promise<number> } {
+export function killAtRandom(stack: Stack, groups: readonly (readonly Victim[])[], minMs: number, maxMs: number): Chaos {
   let stopping = false;
-  let kills = 0;
-  const loop = (async () => {
+  const kills: Record<string, number> = Object.fromEntries(groups.flat().map((victim) => [victim.name, 0]));
+  const loops = groups.map(async (victims) => {
     while (!stopping) {
       await pause(minMs + Math.random() * (maxMs - minMs));
       if (stopping) break;
       const victim = victims[Math.floor(Math.random() * victims.length)]!;
       await stack.service(victim.name).stop('SIGKILL');
-      kills++;
+      kills[victim.name]!++;
       await stack.startService(victim.name, victim.app, victim.env);
     }
-  })();
+  });
   // A failed restart ends the chaos; `stop()` reports it.
-  loop.catch(() => (stopping = true));
+  const all = Promise.all(loops).catch((error: unknown) => {
+    stopping = true;
+    throw error;
+  });
+  all.catch(() => undefined);
   return {
     stop: async () => {
       stopping = true;
-      await loop;
+      await all;
       return kills;
     },
   };

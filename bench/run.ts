@@ -6,6 +6,8 @@ import { benchBareFastify } from './bare-fastify';
 import { benchCache } from './cache-bench';
 import { renderCacheReport } from './cache-report';
 import { stopEverything } from './cleanup';
+import { benchDurableExecutions } from './durable-executions';
+import { renderDurableExecutionsReport } from './durable-executions-report';
 import { machineFacts } from './machine';
 import { rawCeilings } from './raw-ceilings';
 import { renderReport } from './report';
@@ -14,44 +16,68 @@ import { settingsFrom } from './settings';
 
 const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+/** The parts `npm run bench -- <part>...` can run; all of them, in this order, when none is named. */
+const PARTS = ['shapes', 'cache', 'executions'] as const;
+type Part = (typeof PARTS)[number];
+
+function partsFrom(args: readonly string[]): Part[] {
+  const unknown = args.filter((arg) => !(PARTS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown bench part(s) ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+  return args.length === 0 ? [...PARTS] : PARTS.filter((part) => args.includes(part));
+}
+
 /**
- * `npm run bench`: raw infrastructure ceilings, bare Fastify, then the embedded and the split shape
- * of the product, one after the other (never two at once: they would share the CPUs), and one
- * markdown report on stdout and in bench/results/latest.md.
+ * `npm run bench [-- shapes|cache|executions ...]`: raw infrastructure ceilings, bare Fastify, then
+ * the embedded and the split shape of the product; the cache's figures; the executions' figures.
+ * One after the other (never two stacks at once: they would share the CPUs), and one markdown
+ * report on stdout and in bench/results/latest.md.
  */
 async function main(): Promise<void> {
   const began = performance.now();
+  const parts = partsFrom(process.argv.slice(2));
   const settings = settingsFrom(process.env);
   const machine = machineFacts(REPO_ROOT);
-  log(`node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((value) => value.toFixed(2)).join(' ')}`);
-
-  log('raw ceilings: PostgreSQL, Redis, NATS');
-  const raw = await rawCeilings(settings.rawSamples);
-  log('bare Fastify');
-  const bare = await benchBareFastify(settings.http);
-  log(`bare Fastify: ${bare.result.requestsPerSecond.toFixed(0)} req/s, p99 ${bare.result.p99} ms`);
-
-  const shapes: ShapeResults[] = [];
+  log(`node ${machine.node}, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((value) => value.toFixed(2)).join(' ')}; parts: ${parts.join(', ')}`);
+  const sections: string[] = [];
   const failed: string[] = [];
-  for (const shape of ['embedded', 'services'] as Shape[]) {
+  const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     try {
-      shapes.push(await benchShape(shape, settings, log));
+      return await fn();
     } catch (error) {
-      // One shape failing (e.g. a local server down) should not lose the other's figures.
-      failed.push(`${shape}: ${error instanceof Error ? error.message : String(error)}`);
-      log(`${shape} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // One part failing (e.g. a local server down) should not lose the others' figures.
+      failed.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`${name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return undefined;
     }
+  };
+
+  if (parts.includes('shapes')) {
+    log('raw ceilings: PostgreSQL, Redis, NATS');
+    const raw = await rawCeilings(settings.rawSamples);
+    log('bare Fastify');
+    const bare = await benchBareFastify(settings.http);
+    log(`bare Fastify: ${bare.result.requestsPerSecond.toFixed(0)} req/s, p99 ${bare.result.p99} ms`);
+    const shapes: ShapeResults[] = [];
+    for (const shape of ['embedded', 'services'] as Shape[]) {
+      const result = await attempt(shape, () => benchShape(shape, settings, log));
+      if (result) shapes.push(result);
+    }
+    sections.push(renderReport({ machine, loadAverageAtEnd: loadavg() as [number, number, number], settings, bare, raw, shapes, totalSeconds: (performance.now() - began) / 1000 }));
+  } else {
+    sections.push(`# Agent Squad benchmark (${parts.join(', ')})\n\n- Node ${machine.node}, ${machine.cpus} CPUs, load average at start ${machine.loadAverage.map((value) => value.toFixed(2)).join(' ')}\n`);
+  }
+  // The cache's and the executions' own figures, after the shapes so they never share the CPUs with them.
+  if (parts.includes('cache')) {
+    const cache = await attempt('cache', () => benchCache(settings, log));
+    if (cache) sections.push(renderCacheReport(cache));
+  }
+  if (parts.includes('executions')) {
+    const executions = await attempt('executions', () => benchDurableExecutions(settings, log));
+    if (executions) sections.push(renderDurableExecutionsReport(executions));
   }
 
-  // The cache's own figures (issue 3), after the shapes so they never share the CPUs with them.
-  const cache = await benchCache(settings, log).catch((error: unknown) => {
-    failed.push(`cache: ${error instanceof Error ? error.message : String(error)}`);
-    log(`cache FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  });
-
-  const markdown = renderReport({ machine, loadAverageAtEnd: loadavg() as [number, number, number], settings, bare, raw, shapes, totalSeconds: (performance.now() - began) / 1000 });
   const failures = failed.length === 0 ? '' : `\n**Phases that failed:**\n\n${failed.map((line) => `- ${line}`).join('\n')}\n`;
-  const output = markdown + (cache ? `\n${renderCacheReport(cache)}` : '') + failures;
+  const output = sections.join('\n') + failures;
   process.stdout.write(output);
   const dir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

@@ -17,6 +17,13 @@ export interface BenchSettings {
   stackEnv: Record<string, string>;
   /** Write a V8 CPU profile per product process (see settingsFrom). */
   cpuProfile: boolean;
+  /** The executions part (split shape): raw BullMQ, completions per second, and executions in flight on one worker. */
+  durable: {
+    rawJobs: number;
+    rawConcurrency: number;
+    sustained: { seconds: number; concurrency: number };
+    inFlight: { latencyMs: number; tasks: number; workerConcurrency: number; timeoutMs: number };
+  };
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -30,6 +37,12 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   secondWorker: true,
   stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000' },
   cpuProfile: false,
+  durable: {
+    rawJobs: 30_000,
+    rawConcurrency: 100,
+    sustained: { seconds: 60, concurrency: 50 },
+    inFlight: { latencyMs: 2000, tasks: 2200, workerConcurrency: 2500, timeoutMs: 180_000 },
+  },
 };
 
 /**
@@ -48,5 +61,11 @@ export function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings {
     executions: { tasks: 100, concurrency: 20, timeoutMs: 30_000 },
     seed: { users: 5, squadsPerUser: 2, members: 3 },
     rawSamples: 500,
+    durable: {
+      rawJobs: 3000,
+      rawConcurrency: 100,
+      sustained: { seconds: 10, concurrency: 20 },
+      inFlight: { latencyMs: 2000, tasks: 300, workerConcurrency: 400, timeoutMs: 60_000 },
+    },
   };
 }

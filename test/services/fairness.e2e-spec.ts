@@ -1,6 +1,7 @@
 import { submitTask } from '../support/executions';
 import { stackQuery } from '../support/durability/stack-db';
-import { mapLimit, submitSurely } from '../support/durability/submit';
+import { submitSurely } from '../support/durability/submit';
+import { mapLimit } from '../support/pool';
 import { signUp, type Session } from '../support/session';
 import { createSquad } from '../support/squads';
 import { Stack } from '../support/stack/stack';

@@ -1,7 +1,8 @@
 import { RedisServerProcess } from '@agent-squad/testing';
 import { Redis } from 'ioredis';
 import { stackQuery, statusCounts, stepsWithoutOneOutput } from '../support/durability/stack-db';
-import { mapLimit, submitSurely } from '../support/durability/submit';
+import { submitSurely } from '../support/durability/submit';
+import { mapLimit } from '../support/pool';
 import { signUp } from '../support/session';
 import { createSquad } from '../support/squads';
 import { Stack } from '../support/stack/stack';

@@ -1,6 +1,7 @@
 import { killAtRandom, type Chaos } from '../support/durability/chaos';
 import { stackQuery, statusCounts, stepsWithoutOneOutput } from '../support/durability/stack-db';
-import { mapLimit, submitSurely } from '../support/durability/submit';
+import { submitSurely } from '../support/durability/submit';
+import { mapLimit } from '../support/pool';
 import { signUp } from '../support/session';
 import { createSquad } from '../support/squads';
 import { Stack } from '../support/stack/stack';

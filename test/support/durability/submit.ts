@@ -21,17 +21,3 @@ export async function submitSurely(session: Session, squadId: string, title: str
     await pause(Math.min(100 * attempt, 1000));
   }
 }
-
-/** Runs `fn` over `items` with at most `limit` at once; answers results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}

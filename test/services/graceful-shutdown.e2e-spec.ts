@@ -18,19 +18,25 @@ describe('a worker stopped with SIGTERM mid-execution', () => {
   let stack: Stack;
   afterEach(() => stack?.stop());
 
-  /** Starts a stack, one execution on `worker`, a second worker, then SIGTERM on the first once a step is done. */
+  /**
+   * Starts a stack with two workers and one execution, then, as soon as its first step is stored
+   * (so the second step has just begun), SIGTERM on the worker holding its lease.
+   */
   async function terminateMidExecution(graceMs: number, model: string) {
     stack = await Stack.start('services', { gateways: 1, env: { SHUTDOWN_GRACE_MS: String(graceMs) } });
+    await stack.startService('worker-2', 'worker');
     process.env.E2E_BASE_URL = stack.baseUrl;
     const session = await signUp();
     const squad = await createSquad(session, MEMBERS, { model });
     const { execution } = await submitTask(session, squad.id, 'Hand me over');
     const head = await readEvents(session.api, execution.id, { stopWhen: (events) => events.some((event) => event.type === 'message') });
     expect(head.end).toBe('stopped');
-    await stack.startService('worker-2', 'worker');
+    const [row] = await stackQuery<{ leaseOwner: string }>(stack, 'SELECT "leaseOwner" FROM core.executions WHERE id = $1::uuid', [execution.id]);
+    const holder = stack.workers.find((worker) => row!.leaseOwner.endsWith(`:${worker.pid}`));
+    if (!holder) throw new Error(`no worker of the stack holds the lease (${row!.leaseOwner})`);
 
     const sent = Date.now();
-    const code = await stack.service('worker').stop('SIGTERM');
+    const code = await holder.stop('SIGTERM');
     const exitMs = Date.now() - sent;
 
     const done = await finished(session, execution.id);

@@ -1,5 +1,5 @@
 import { readFinished, sum, type Counts } from './metrics';
-import { mapLimit } from './pool';
+import { mapLimit } from '../test/support/pool';
 import { type SeededSquad } from './seed';
 import { percentile } from './stats';
 

@@ -3,7 +3,7 @@ import { type AuthResult } from '@agent-squad/contracts';
 import { Api, expectStatus } from '../test/support/http';
 import { type Session } from '../test/support/session';
 import { createSquad } from '../test/support/squads';
-import { mapLimit } from './pool';
+import { mapLimit } from '../test/support/pool';
 
 /** A squad the bench loads, with its owner's token. */
 export interface SeededSquad {

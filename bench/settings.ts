@@ -19,6 +19,13 @@ export interface BenchSettings {
   cpuProfile: boolean;
   /** Database routing: sequential primary-key reads per side, then concurrent readers for a while, primary only and with one replica. */
   db: { samples: number; concurrency: number; seconds: number };
+  /** The executions part (split shape): raw BullMQ, completions per second, and executions in flight on one worker. */
+  durable: {
+    rawJobs: number;
+    rawConcurrency: number;
+    sustained: { seconds: number; concurrency: number };
+    inFlight: { latencyMs: number; tasks: number; workerConcurrency: number; timeoutMs: number };
+  };
 }
 
 export const DEFAULT_SETTINGS: BenchSettings = {
@@ -33,6 +40,12 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000', DATABASE_POOL_SIZE: '20' },
   cpuProfile: false,
   db: { samples: 3000, concurrency: 32, seconds: 8 },
+  durable: {
+    rawJobs: 30_000,
+    rawConcurrency: 100,
+    sustained: { seconds: 60, concurrency: 50 },
+    inFlight: { latencyMs: 2000, tasks: 2200, workerConcurrency: 2500, timeoutMs: 180_000 },
+  },
 };
 
 /**
@@ -52,5 +65,11 @@ export function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings {
     seed: { users: 5, squadsPerUser: 2, members: 3 },
     rawSamples: 500,
     db: { samples: 500, concurrency: 16, seconds: 2 },
+    durable: {
+      rawJobs: 3000,
+      rawConcurrency: 100,
+      sustained: { seconds: 10, concurrency: 20 },
+      inFlight: { latencyMs: 2000, tasks: 300, workerConcurrency: 400, timeoutMs: 60_000 },
+    },
   };
 }

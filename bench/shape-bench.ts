@@ -117,6 +117,6 @@ function workerUrls(stack: Stack): string[] {
 }
 
 /** Each process writes a V8 CPU profile into `tmp/profiles/` when it exits gracefully. */
-function profilerEnv(name: string): Record<string, string> {
+export function profilerEnv(name: string): Record<string, string> {
   return { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profiler.js')}`, BENCH_CPU_PROF_DIR: join(REPO_ROOT, 'tmp', 'profiles'), BENCH_CPU_PROF_NAME: name };
 }

@@ -28,6 +28,10 @@ const CONTRACT = `
   GET /v1/executions/:id/events
   POST /v1/executions/:id/cancel
   GET /v1/billing/usage
+  POST /v1/notification-hooks
+  GET /v1/notification-hooks
+  DELETE /v1/notification-hooks/:id
+  GET /v1/notification-hooks/:id/deliveries
 `
   .trim()
   .split('\n')

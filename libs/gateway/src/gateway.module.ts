@@ -10,6 +10,7 @@ import { BillingController } from './controllers/billing.controller';
 import { DocumentsController } from './controllers/documents.controller';
 import { ExecutionsController } from './controllers/executions.controller';
 import { IntegrationsController } from './controllers/integrations.controller';
+import { NotificationHooksController } from './controllers/notification-hooks.controller';
 import { SquadsController } from './controllers/squads.controller';
 import { TasksController } from './controllers/tasks.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
@@ -17,7 +18,7 @@ import { ExecutionStream } from './streaming/execution-stream';
 
 /** The public REST API. It holds no domain logic: every handler calls a domain through its contract. */
 @Module({
-  controllers: [ApiKeysController, AuthController, BillingController, DocumentsController, ExecutionsController, IntegrationsController, SquadsController, TasksController, WebhooksController],
+  controllers: [ApiKeysController, AuthController, BillingController, DocumentsController, ExecutionsController, IntegrationsController, NotificationHooksController, SquadsController, TasksController, WebhooksController],
   providers: [
     rpcClientProvider(AUTH_SERVICE),
     rpcClientProvider(BILLING_SERVICE),

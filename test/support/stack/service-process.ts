@@ -22,6 +22,8 @@ export class ServiceProcess {
   readonly child: ChildProcess;
   readonly started: Promise<void>;
   readonly exited: Promise<number | null>;
+  /** It failed to listen because another process took its port between choosing and binding it. */
+  portTaken = false;
 
   constructor(
     readonly spec: ServiceSpec,
@@ -37,6 +39,7 @@ export class ServiceProcess {
       lines.on('line', (line) => {
         log.write(`${line}\n`);
         if (line.includes(READY)) resolve();
+        if (line.includes('EADDRINUSE')) this.portTaken = true;
       });
       void exit.then((code) => reject(new Error(`${spec.name} exited with ${code} before it was ready; see ${spec.logFile}`)));
     });

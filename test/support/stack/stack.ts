@@ -112,12 +112,20 @@ export class Stack {
 
   /** Starts a process of `app` under `name`; resolves when it is ready. */
   async startService(name: string, app: AppName, env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const port = await freePort();
-    const serviceEnv = { ...this.env, PORT: String(port), ...this.options.serviceEnv?.(name), ...env };
-    const service = new ServiceProcess({ name, entry: entryOf(app), port, env: serviceEnv, logFile: join(this.logDir, `${name}.log`) }, REPO_ROOT);
-    this.services.set(name, service);
-    await service.started;
-    return service;
+    // A free port can be taken by another process before the service binds it (the machine runs
+    // other stacks too): then the service is started again on another port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const serviceEnv = { ...this.env, PORT: String(port), ...this.options.serviceEnv?.(name), ...env };
+      const service = new ServiceProcess({ name, entry: entryOf(app), port, env: serviceEnv, logFile: join(this.logDir, `${name}.log`) }, REPO_ROOT);
+      this.services.set(name, service);
+      try {
+        await service.started;
+        return service;
+      } catch (error) {
+        if (!service.portTaken || attempt === 3) throw error;
+      }
+    }
   }
 
   private async startGateway(app: 'gateway' | 'monolith', name: string = app): Promise<void> {

@@ -25,6 +25,8 @@ export const QUEUES = {
   llmUsageRollup: defineQueue<Scheduled>('intelligence.llm-usage-rollup'),
   /** Event-driven: an inbound webhook delivery (stored by the integration domain) to act on. */
   webhooks: defineQueue<{ deliveryId: string }>('webhooks'),
+  /** Event-driven: a user's notification (an execution finished) to POST to the webhook they registered. */
+  notifications: defineQueue<{ deliveryId: string }>('notifications'),
   /** Scheduled, integration: queues again the deliveries whose job was lost. */
   webhookRedelivery: defineQueue<Scheduled>('integration.webhook-redelivery'),
   /** Scheduled, one per domain: the domain exports its own tables. */
@@ -38,6 +40,7 @@ export const ALL_QUEUES: readonly QueueContract<unknown>[] = [
   QUEUES.executions,
   QUEUES.documents,
   QUEUES.webhooks,
+  QUEUES.notifications,
   QUEUES.executionCleanup,
   QUEUES.llmUsageRollup,
   QUEUES.documentRedispatch,

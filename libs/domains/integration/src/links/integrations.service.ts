@@ -4,9 +4,12 @@ import {
   IntegrationApi,
   SquadsApi,
   type CreateIntegrationInput,
+  type CreateNotificationHookInput,
   type InboundWebhook,
   type IntegrationLink,
   type McpServerInfo,
+  type NotificationDeliveryInfo,
+  type NotificationHook,
   type Owned,
   type ToolCallRequest,
   type ToolDescription,
@@ -15,10 +18,11 @@ import {
 } from '@agent-squad/contracts';
 import { isUniqueViolation } from '@agent-squad/database';
 import { IntegrationDb } from '../integration-db';
+import { NotificationHooksService } from '../notifications/notification-hooks.service';
 import { ToolRegistry } from '../tools/tool-registry';
 import { WebhookIntake } from '../webhooks/webhook-intake';
 
-/** Links squads to GitHub repositories and Jira projects and receives their webhooks; lists the operator's MCP servers and runs the tools agents call. */
+/** Links squads to GitHub repositories and Jira projects and receives their webhooks; users' notification hooks; lists the operator's MCP servers and runs the tools agents call. */
 @Injectable()
 export class IntegrationsService implements IntegrationApi {
   constructor(
@@ -26,6 +30,7 @@ export class IntegrationsService implements IntegrationApi {
     private readonly squads: SquadsApi,
     private readonly webhooks: WebhookIntake,
     private readonly tools: ToolRegistry,
+    private readonly notifications: NotificationHooksService,
   ) {}
 
   async describeTools({ names }: { names: string[] }): Promise<ToolDescription[]> {
@@ -53,5 +58,21 @@ export class IntegrationsService implements IntegrationApi {
 
   receiveWebhook(request: InboundWebhook): Promise<WebhookReceipt> {
     return this.webhooks.receive(request);
+  }
+
+  createNotificationHook(request: Owned & { input: CreateNotificationHookInput }): Promise<NotificationHook> {
+    return this.notifications.create(request);
+  }
+
+  listNotificationHooks(request: Owned): Promise<NotificationHook[]> {
+    return this.notifications.list(request);
+  }
+
+  deleteNotificationHook(request: Owned & { hookId: string }): Promise<null> {
+    return this.notifications.delete(request);
+  }
+
+  listNotificationDeliveries(request: Owned & { hookId: string }): Promise<NotificationDeliveryInfo[]> {
+    return this.notifications.deliveries(request);
   }
 }

@@ -133,3 +133,13 @@ export const searchSchema = z
   })
   .strict();
 export type SearchInput = z.infer<typeof searchSchema>;
+
+/** An outbound notification webhook: an http(s) URL the platform POSTs to when an execution of the user's finishes. */
+export const createNotificationHookSchema = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .max(2000),
+  })
+  .strict();
+export type CreateNotificationHookInput = z.infer<typeof createNotificationHookSchema>;

@@ -184,3 +184,22 @@ export interface IntegrationLink {
 export interface WebhookReceipt {
   status: 'accepted' | 'duplicate';
 }
+
+/** A registered notification webhook; `secret` signs each delivery (`X-Agent-Squad-Signature: sha256=<hex HMAC of the body>`) and is shown only when created. */
+export interface NotificationHook {
+  id: string;
+  url: string;
+  secret?: string;
+  createdAt: string;
+}
+
+/** One notification sent (or being sent) to a hook: `pending` while tries remain, then `delivered` or `failed` with the last error. */
+export interface NotificationDeliveryInfo {
+  id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  error: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}

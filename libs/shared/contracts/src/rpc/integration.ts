@@ -1,4 +1,4 @@
-import type { CreateIntegrationInput, IntegrationLink, McpServerInfo, WebhookReceipt } from '../api';
+import type { CreateIntegrationInput, CreateNotificationHookInput, IntegrationLink, McpServerInfo, NotificationDeliveryInfo, NotificationHook, WebhookReceipt } from '../api';
 import type { Owned } from './core';
 import { defineService } from './service-contract';
 
@@ -36,6 +36,11 @@ export abstract class IntegrationApi {
   abstract createIntegration(request: Owned & { squadId: string; input: CreateIntegrationInput }): Promise<IntegrationLink>;
   /** Checks the signature with the integration's secret, stores the delivery and queues its work; answers before any work is done. */
   abstract receiveWebhook(request: InboundWebhook): Promise<WebhookReceipt>;
+  abstract createNotificationHook(request: Owned & { input: CreateNotificationHookInput }): Promise<NotificationHook>;
+  abstract listNotificationHooks(request: Owned): Promise<NotificationHook[]>;
+  abstract deleteNotificationHook(request: Owned & { hookId: string }): Promise<null>;
+  /** The hook's newest deliveries (at most 50), newest first. */
+  abstract listNotificationDeliveries(request: Owned & { hookId: string }): Promise<NotificationDeliveryInfo[]>;
 }
 export const INTEGRATION_SERVICE = defineService(IntegrationApi, 'integration', {
   describeTools: true,
@@ -43,4 +48,8 @@ export const INTEGRATION_SERVICE = defineService(IntegrationApi, 'integration', 
   listMcpServers: true,
   createIntegration: true,
   receiveWebhook: true,
+  createNotificationHook: true,
+  listNotificationHooks: true,
+  deleteNotificationHook: true,
+  listNotificationDeliveries: true,
 });

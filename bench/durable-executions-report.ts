@@ -1,0 +1,28 @@
+import { type DurableExecutionsResults } from './durable-executions';
+
+const TARGET = { perSecond: 250, inFlight: 2000, rssMb: 512 };
+
+const verdict = (pass: boolean): string => `**${pass ? 'PASS' : 'FAIL'}**`;
+
+/** The executions section of the report: the three figures with their targets, then what they rest on. */
+export function renderDurableExecutionsReport({ raw, sustained, inFlight }: DurableExecutionsResults): string {
+  const ratio = sustained.perSecond / raw.perSecond;
+  const inFlightPass = inFlight.peakRunning >= TARGET.inFlight && inFlight.rssAtPeakMb < TARGET.rssMb;
+  const lines = [
+    '## Executions (split shape)',
+    '',
+    '| Figure | Value | Target | Verdict |',
+    '| --- | --- | --- | --- |',
+    `| Executions of 3-member squads completed per second over ${sustained.seconds.toFixed(0)} s (zero-latency offline model, one worker) | **${sustained.perSecond.toFixed(1)}/s** (${sustained.completed} completed) | ≥ ${TARGET.perSecond}/s | ${verdict(sustained.perSecond >= TARGET.perSecond)} |`,
+    `| Raw BullMQ add-and-process, same run, same Redis | ${raw.perSecond.toFixed(0)} jobs/s; executions ÷ raw = **${ratio.toFixed(3)}** | — | — |`,
+    `| Executions in flight on one worker, each step ${inFlight.latencyMs} ms (OFFLINE_LLM_LATENCY_MS) | **${inFlight.peakRunning}** running, worker RSS **${inFlight.rssAtPeakMb.toFixed(0)} MB** (highest sample ${inFlight.peakRssMb.toFixed(0)} MB) | ≥ ${TARGET.inFlight}, RSS < ${TARGET.rssMb} MB | ${verdict(inFlightPass)} |`,
+    '',
+    'Notes:',
+    '',
+    `- Completions: tasks POSTed from ${sustained.lanes} lanes round-robin over the seeded squads for the whole window (${sustained.submitted} accepted, ${sustained.rejected} refused); completed and failed (${sustained.failed}) are read from the worker's \`executions_finished_total\` at the start and the end of the window. Each execution is 3 steps (3 LLM calls over NATS to the intelligence process).`,
+    `- Raw BullMQ: ${raw.jobs} no-op jobs added one by one from 64 lanes and processed by one Worker (concurrency ${raw.concurrency}), from the first add to the last completion.`,
+    `- In flight: ${inFlight.submitted} tasks queued while the worker was stopped, then one worker (WORKER_CONCURRENCY ${inFlight.workerConcurrency}) started; running executions counted in the database and the worker's VmRSS read from /proc every 200 ms; ${inFlight.completed} completed in ${inFlight.seconds.toFixed(1)} s.`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Queue, Worker } from 'bullmq';
+import { Client } from 'pg';
+import { LOCAL } from '../test/support/stack/local-services';
+import { Stack } from '../test/support/stack/stack';
+import { registerStop } from './cleanup';
+import { readFinished } from './metrics';
+import { seedSquads, type SeededSquad } from './seed';
+import { profilerEnv } from './shape-bench';
+import { type BenchSettings } from './settings';
+
+export interface RawQueueResult {
+  jobs: number;
+  concurrency: number;
+  seconds: number;
+  perSecond: number;
+}
+
+export interface SustainedResult {
+  seconds: number;
+  lanes: number;
+  submitted: number;
+  rejected: number;
+  completed: number;
+  failed: number;
+  perSecond: number;
+}
+
+export interface InFlightResult {
+  latencyMs: number;
+  submitted: number;
+  workerConcurrency: number;
+  peakRunning: number;
+  /** The worker's resident set (VmRSS) when the most executions were running, and its highest sample. */
+  rssAtPeakMb: number;
+  peakRssMb: number;
+  completed: number;
+  seconds: number;
+}
+
+export interface DurableExecutionsResults {
+  raw: RawQueueResult;
+  sustained: SustainedResult;
+  inFlight: InFlightResult;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The executions part of `npm run bench` (the split shape): raw BullMQ add-and-process throughput
+ * on the same Redis, then executions of 3-member squads completed per second over a fixed window
+ * with the zero-latency offline model, then how many executions one worker process holds in
+ * flight with a slow (simulated) model, and its memory meanwhile.
+ */
+export async function benchDurableExecutions(settings: BenchSettings, log: (line: string) => void): Promise<DurableExecutionsResults> {
+  const raw = await rawQueueThroughput(settings.durable.rawJobs, settings.durable.rawConcurrency);
+  log(`raw BullMQ: ${raw.jobs} jobs added and processed in ${raw.seconds.toFixed(1)} s = ${raw.perSecond.toFixed(0)}/s`);
+  const sustained = await sustainedExecutions(settings, log);
+  log(`executions: ${sustained.completed} completed in ${sustained.seconds.toFixed(0)} s = ${sustained.perSecond.toFixed(1)}/s`);
+  const inFlight = await executionsInFlight(settings, log);
+  log(`in flight: ${inFlight.peakRunning} running on one worker, RSS ${inFlight.rssAtPeakMb.toFixed(0)} MB (peak ${inFlight.peakRssMb.toFixed(0)} MB)`);
+  return { raw, sustained, inFlight };
+}
+
+/** BullMQ alone: `jobs` no-op jobs added one by one (as the product adds one per execution) and processed by one worker. */
+async function rawQueueThroughput(jobs: number, concurrency: number): Promise<RawQueueResult> {
+  const connection = { url: LOCAL.redis, maxRetriesPerRequest: null };
+  const prefix = `bench-raw-${randomBytes(4).toString('hex')}`;
+  const queue = new Queue('raw', { connection, prefix });
+  let done = 0;
+  let resolveAll!: () => void;
+  const all = new Promise<void>((resolve) => (resolveAll = resolve));
+  const worker = new Worker('raw', async () => undefined, { connection, prefix, concurrency });
+  worker.on('completed', () => {
+    if (++done === jobs) resolveAll();
+  });
+  const stop = registerStop(async () => {
+    await worker.close(true);
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  });
+  try {
+    await worker.waitUntilReady();
+    const start = performance.now();
+    // Adds from 64 lanes at once, as many API requests would.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < jobs) {
+          next++;
+          await queue.add('job', { n: next }, { removeOnComplete: true });
+        }
+      }),
+    );
+    await all;
+    const seconds = (performance.now() - start) / 1000;
+    return { jobs, concurrency, seconds, perSecond: jobs / seconds };
+  } finally {
+    await stop();
+  }
+}
+
+/** Submits tasks from `concurrency` lanes for `seconds`, and counts the executions the worker completed in that window. */
+async function sustainedExecutions(settings: BenchSettings, log: (line: string) => void): Promise<SustainedResult> {
+  const { seconds, concurrency } = settings.durable.sustained;
+  const stack = await Stack.start('services', { env: settings.stackEnv, gateways: 1, ...(settings.cpuProfile ? { serviceEnv: profilerEnv } : {}) });
+  const stop = registerStop(() => stack.stop());
+  try {
+    const squads = await seedSquads(stack.baseUrl, settings.seed.users, settings.seed.squadsPerUser, 3);
+    log(`executions: seeded ${squads.length} squads of 3; submitting for ${seconds} s`);
+    const workerUrls = stack.workers.map((worker) => worker.url);
+    const before = await readFinished(workerUrls);
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+    const { submitted, rejected } = await submitUntil(stack.baseUrl, squads, concurrency, () => performance.now() < deadline);
+    const after = await readFinished(workerUrls);
+    const elapsed = (performance.now() - start) / 1000;
+    const completed = (after['completed'] ?? 0) - (before['completed'] ?? 0);
+    const failed = (after['failed'] ?? 0) - (before['failed'] ?? 0);
+    return { seconds: elapsed, lanes: concurrency, submitted, rejected, completed, failed, perSecond: completed / elapsed };
+  } finally {
+    await stop();
+  }
+}
+
+/**
+ * One worker process, every step of 3-member squads taking `latencyMs` (OFFLINE_LLM_LATENCY_MS):
+ * the tasks are submitted while the worker is stopped, so they all wait as jobs, then the worker
+ * starts and takes up to WORKER_CONCURRENCY of them at once. Samples how many run (the database's
+ * view) and the worker's RSS (/proc) until all have finished.
+ */
+async function executionsInFlight(settings: BenchSettings, log: (line: string) => void): Promise<InFlightResult> {
+  const { latencyMs, tasks, workerConcurrency, timeoutMs } = settings.durable.inFlight;
+  const users = Math.ceil(tasks / 100);
+  const stack = await Stack.start('services', {
+    gateways: 1,
+    env: {
+      ...settings.stackEnv,
+      OFFLINE_LLM_LATENCY_MS: String(latencyMs),
+      WORKER_CONCURRENCY: String(workerConcurrency),
+      // Admission would otherwise hold most of them back in the database (10 per user).
+      USER_MAX_ACTIVE_EXECUTIONS: '100',
+    },
+  });
+  const stop = registerStop(() => stack.stop());
+  const db = new Client({ connectionString: stack.env['DATABASE_URL'] });
+  try {
+    await db.connect();
+    await stack.service('worker').stopWithin(10_000);
+    const squads = await seedSquads(stack.baseUrl, users, 1, 3);
+    let remaining = tasks;
+    const { submitted } = await submitUntil(stack.baseUrl, squads, 50, () => remaining-- > 0);
+    log(`in flight: ${submitted} tasks queued while no worker runs; starting one worker`);
+
+    const start = performance.now();
+    const worker = await stack.startService('worker', 'worker');
+    let peakRunning = 0;
+    let rssAtPeakMb = 0;
+    let peakRssMb = 0;
+    let completed = 0;
+    while (performance.now() - start < timeoutMs) {
+      const [row] = (await db.query<{ running: number; completed: number }>(
+        `SELECT count(*) FILTER (WHERE status = 'running')::int AS running, count(*) FILTER (WHERE status = 'completed')::int AS completed FROM core.executions`,
+      )).rows;
+      const rssMb = residentMb(worker.pid);
+      peakRssMb = Math.max(peakRssMb, rssMb);
+      if (row!.running > peakRunning) [peakRunning, rssAtPeakMb] = [row!.running, rssMb];
+      completed = row!.completed;
+      if (completed >= submitted) break;
+      await pause(200);
+    }
+    return { latencyMs, submitted, workerConcurrency, peakRunning, rssAtPeakMb, peakRssMb, completed, seconds: (performance.now() - start) / 1000 };
+  } finally {
+    await db.end().catch(() => undefined);
+    await stop();
+  }
+}
+
+/** VmRSS of a process, in MB, from /proc. */
+function residentMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** POSTs tasks round-robin over `squads` from `lanes` lanes while `more()` says so. */
+async function submitUntil(baseUrl: string, squads: readonly SeededSquad[], lanes: number, more: () => boolean): Promise<{ submitted: number; rejected: number }> {
+  let submitted = 0;
+  let rejected = 0;
+  let index = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (more()) {
+        const squad = squads[index++ % squads.length]!;
+        const response = await fetch(`${baseUrl}/v1/squads/${squad.squadId}/tasks`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${squad.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: `Bench task ${index}`, description: 'Add discount codes at checkout; codes expire and can be used once.' }),
+        });
+        await response.arrayBuffer();
+        if (response.status === 202) submitted++;
+        else rejected++;
+      }
+    }),
+  );
+  return { submitted, rejected };
+}

@@ -19,7 +19,14 @@ const DEPENDENCY_ERROR_CODES = new Set([
   'EPIPE',
 ]);
 
+interface CodedError {
+  code?: unknown;
+  /** A raw query's failure (Prisma P2010) carries the database's own code here. */
+  meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } };
+}
+
 export function isDependencyError(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && DEPENDENCY_ERROR_CODES.has(code);
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, meta } = error as CodedError;
+  return [code, meta?.code, meta?.driverAdapterError?.cause?.originalCode].some((value) => typeof value === 'string' && DEPENDENCY_ERROR_CODES.has(value));
 }

@@ -37,7 +37,9 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   seed: { users: 50, squadsPerUser: 4, members: 3 },
   rawSamples: 5000,
   secondWorker: true,
-  stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000', DATABASE_POOL_SIZE: '20' },
+  // Pools of at most 10 connections: six processes of the split shape at the seed's 20 + 10 would
+  // need 180 connections of a PostgreSQL that allows 100, and a 2-core machine runs no more queries at once.
+  stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000', DATABASE_POOL_SIZE: '4', DATABASE_POOL_OVERFLOW: '6' },
   cpuProfile: false,
   db: { samples: 3000, concurrency: 32, seconds: 8 },
   durable: {

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@agent-squad/config';
 import { AUTH_SERVICE, EXECUTIONS_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
-import { userScoped } from '@agent-squad/database';
+import { routesByUser, userScoped } from '@agent-squad/database';
 import { Bus } from '@agent-squad/messaging';
 import { HealthRegistry } from '@agent-squad/observability';
 import { AuthService } from './auth/auth.service';
@@ -29,12 +29,15 @@ export class CoreRpcServer implements OnModuleInit {
       await this.db.$queryRaw`SELECT 1`;
     });
     if (!this.config.hosts('core')) return;
-    // Each call runs as the user it names: its reads may use a replica, and that user reads its writes back.
+    // Each call runs as the user it names: its reads may use a replica (or the user's shard), and
+    // that user reads its writes back. With neither, the scope would only cost every call its
+    // AsyncLocalStorage run.
+    const scoped = <T extends object>(service: T): T => (routesByUser(this.config.databases.core) ? userScoped(service) : service);
     await Promise.all([
-      this.bus.serve(AUTH_SERVICE, userScoped(this.auth)),
-      this.bus.serve(SQUADS_SERVICE, userScoped(this.squads)),
-      this.bus.serve(TASKS_SERVICE, userScoped(this.tasks)),
-      this.bus.serve(EXECUTIONS_SERVICE, userScoped(this.executions)),
+      this.bus.serve(AUTH_SERVICE, scoped(this.auth)),
+      this.bus.serve(SQUADS_SERVICE, scoped(this.squads)),
+      this.bus.serve(TASKS_SERVICE, scoped(this.tasks)),
+      this.bus.serve(EXECUTIONS_SERVICE, scoped(this.executions)),
     ]);
   }
 }

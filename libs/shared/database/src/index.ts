@@ -9,4 +9,4 @@ export * from './prisma-client';
 export * from './prisma-errors';
 export type { SqlExecutor, SqlSession } from './migrations/sql-session';
 export { ShardRouter } from './routing/shard-router';
-export { currentScope, runAsUser, userScoped } from './routing/user-scope';
+export { currentScope, routesByUser, runAsUser, userScoped } from './routing/user-scope';

@@ -1,4 +1,4 @@
-import { currentScope, runAsUser, userScoped, type WriteRecorder } from './user-scope';
+import { currentScope, routesByUser, runAsUser, userScoped, type WriteRecorder } from './user-scope';
 
 /** Stands in for a database's writes: marks the current scope, and lists whom each write was recorded for. */
 class Recorder implements WriteRecorder {
@@ -53,5 +53,13 @@ describe('user scopes', () => {
     expect(await scoped.signup({ email: 'c@example.com' })).toEqual({ id: 'new-user', email: 'c@example.com', scoped: null });
     expect(recorder.recorded).toEqual(['bob', 'new-user']);
     expect(scoped.prefix).toBe('seen:');
+  });
+
+  it('are needed only where reads depend on the user: replicas or several shards', () => {
+    expect(routesByUser({ kind: 'pglite', dataDir: '/tmp/x' })).toBe(false);
+    expect(routesByUser({ kind: 'postgres', url: 'postgres://p/db' })).toBe(false);
+    expect(routesByUser({ kind: 'postgres', url: 'postgres://p/db', replicas: [] })).toBe(false);
+    expect(routesByUser({ kind: 'postgres', url: 'postgres://p/db', replicas: ['postgres://r/db'] })).toBe(true);
+    expect(routesByUser({ kind: 'postgres', url: 'postgres://p/db', shards: ['postgres://p/db', 'postgres://s/db'] })).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DatabaseTarget } from '@agent-squad/config';
 
 /** Something that wrote during a scope and must remember the write's position for the user. */
 export interface WriteRecorder {
@@ -46,6 +47,11 @@ const requestUser = (request: unknown) => idField(request, 'ownerId') ?? idField
  * names: a principal's `userId`, or the user itself (`id`).
  */
 const answerUser = (answer: unknown) => idField(answer, 'userId') ?? idField(answer, 'id');
+
+/** True when reads of `target` depend on the user they are made for: it has replicas, or shards. */
+export function routesByUser(target: DatabaseTarget): boolean {
+  return target.kind === 'postgres' && ((target.replicas?.length ?? 0) > 0 || (target.shards?.length ?? 0) > 1);
+}
 
 /**
  * `service` with every method run as the user its request names (`ownerId` / `userId`): serve a

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam, RawMessageStreamEvent, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { LlmProvider, ProviderCall, ProviderCompletion, ToolCall, Turn } from './llm-provider';
-import { malformed, toProviderError } from './provider-errors';
+import { malformed } from './provider-errors';
 import { ProviderResilience, type ResilienceSettings } from './provider-resilience';
 import { parseToolArguments } from './tool-arguments';
 
@@ -27,7 +27,7 @@ export class AnthropicProvider implements LlmProvider {
   private readonly client: Anthropic;
   private readonly resilience: ProviderResilience;
 
-  constructor(private readonly options: AnthropicOptions) {
+  constructor(options: AnthropicOptions) {
     this.client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.resilience.timeoutMs });
     this.resilience = new ProviderResilience(this.name, options.resilience);
   }
@@ -37,13 +37,7 @@ export class AnthropicProvider implements LlmProvider {
   }
 
   complete(call: ProviderCall): Promise<ProviderCompletion> {
-    return this.resilience.execute(async (signal, streamed) => {
-      try {
-        return await this.attempt(call, signal, streamed);
-      } catch (error) {
-        throw error instanceof SyntaxError ? malformed(this.name, error.message) : toProviderError(this.name, error, this.options.resilience.timeoutMs);
-      }
-    });
+    return this.resilience.execute((signal, streamed) => this.attempt(call, signal, streamed));
   }
 
   private async attempt(call: ProviderCall, signal: AbortSignal, streamed: () => void): Promise<ProviderCompletion> {

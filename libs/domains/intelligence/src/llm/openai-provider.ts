@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { LlmProvider, ProviderCall, ProviderCompletion, ToolCall, Turn } from './llm-provider';
-import { malformed, toProviderError } from './provider-errors';
+import { malformed } from './provider-errors';
 import { ProviderResilience, type ResilienceSettings } from './provider-resilience';
 import { parseToolArguments } from './tool-arguments';
 import { estimateTokens } from './tokens';
@@ -31,7 +31,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   private readonly client: OpenAI;
   private readonly resilience: ProviderResilience;
 
-  constructor(private readonly options: OpenAiCompatibleOptions) {
+  constructor(options: OpenAiCompatibleOptions) {
     this.name = options.name;
     this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.resilience.timeoutMs });
     this.resilience = new ProviderResilience(options.name, options.resilience);
@@ -42,13 +42,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
   }
 
   complete(call: ProviderCall): Promise<ProviderCompletion> {
-    return this.resilience.execute(async (signal, streamed) => {
-      try {
-        return await this.attempt(call, signal, streamed);
-      } catch (error) {
-        throw error instanceof SyntaxError ? malformed(this.name, error.message) : toProviderError(this.name, error, this.options.resilience.timeoutMs);
-      }
-    });
+    return this.resilience.execute((signal, streamed) => this.attempt(call, signal, streamed));
   }
 
   private async attempt(call: ProviderCall, signal: AbortSignal, streamed: () => void): Promise<ProviderCompletion> {

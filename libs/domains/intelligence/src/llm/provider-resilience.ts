@@ -14,7 +14,7 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import { ErrorCode } from '@agent-squad/contracts';
-import { ProviderError } from './provider-errors';
+import { malformed, ProviderError, toProviderError } from './provider-errors';
 
 export interface ResilienceSettings {
   timeoutMs: number;
@@ -58,7 +58,8 @@ export class ProviderResilience {
   /**
    * Runs `attempt` under the policies. `attempt` gets the try's abort signal, and says through
    * `streamed()` whether it already passed text on: a try that did is not repeated (the reader
-   * would see the text twice), its failure is final.
+   * would see the text twice), its failure is final. Whatever a try throws (an SDK's error, a
+   * JSON parse failure) becomes a ProviderError here, once for every provider.
    */
   async execute<T>(attempt: (signal: AbortSignal, streamed: () => void) => Promise<T>): Promise<T> {
     let streamed = false;
@@ -66,8 +67,9 @@ export class ProviderResilience {
       return await this.policy.execute(async ({ signal }) => {
         try {
           return await attempt(signal, () => (streamed = true));
-        } catch (error) {
-          if (streamed && error instanceof ProviderError && error.retryable) throw new ProviderError(error.code, `${error.message} (after part of the answer was streamed)`, false);
+        } catch (thrown) {
+          const error = thrown instanceof SyntaxError ? malformed(this.provider, thrown.message) : toProviderError(this.provider, thrown, this.settings.timeoutMs);
+          if (streamed && error.retryable) throw new ProviderError(error.code, `${error.message} (after part of the answer was streamed)`, false);
           throw error;
         }
       });

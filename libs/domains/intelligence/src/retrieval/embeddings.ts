@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import OpenAI from 'openai';
 import { AppConfig } from '@agent-squad/config';
-import { malformed, toProviderError } from '../llm/provider-errors';
+import { malformed } from '../llm/provider-errors';
 import { ProviderResilience } from '../llm/provider-resilience';
 import { resilienceSettings } from '../llm/provider-registry';
 
@@ -18,13 +18,11 @@ export class Embeddings {
   private readonly client?: OpenAI;
   private readonly resilience: ProviderResilience;
   private readonly model: string;
-  private readonly timeoutMs: number;
 
   constructor(config: AppConfig) {
     const { EMBEDDINGS_BASE_URL, EMBEDDINGS_API_KEY, EMBEDDINGS_MODEL } = config.env;
     const settings = resilienceSettings(config);
     this.model = EMBEDDINGS_MODEL;
-    this.timeoutMs = settings.timeoutMs;
     this.resilience = new ProviderResilience('embeddings', settings);
     if (EMBEDDINGS_BASE_URL) this.client = new OpenAI({ baseURL: EMBEDDINGS_BASE_URL, apiKey: EMBEDDINGS_API_KEY ?? 'none', maxRetries: 0, timeout: settings.timeoutMs });
   }
@@ -43,12 +41,7 @@ export class Embeddings {
     const client = this.client;
     if (!client) throw new Error('No embedding provider is configured');
     return this.resilience.execute(async (signal) => {
-      let answer;
-      try {
-        answer = await client.embeddings.create({ model: this.model, input, encoding_format: 'float' }, { signal });
-      } catch (error) {
-        throw toProviderError('embeddings', error, this.timeoutMs);
-      }
+      const answer = await client.embeddings.create({ model: this.model, input, encoding_format: 'float' }, { signal });
       const data = [...(answer.data ?? [])].sort((a, b) => a.index - b.index);
       if (data.length !== input.length || data.some((item) => !Array.isArray(item.embedding) || item.embedding.some((value) => !Number.isFinite(value)))) {
         throw malformed('embeddings', `expected ${input.length} vectors`);

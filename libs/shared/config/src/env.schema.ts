@@ -54,6 +54,8 @@ export const envSchema = z.object({
   DATABASE_REPLICA_CHECK_EVERY_MS: int(1000, 50),
   /** Queries slower than this are counted (`db_slow_queries_total`) and logged. */
   DATABASE_SLOW_QUERY_MS: int(500, 1),
+  /** Distinct SQL texts each pool runs as named prepared statements (parsed once per connection); 0 for none, e.g. behind PgBouncer in transaction mode. */
+  DATABASE_PREPARED_STATEMENTS: int(500, 0),
   DATABASE_MIGRATE_ON_START: bool(true),
 
   NATS_URL: optionalUrl,

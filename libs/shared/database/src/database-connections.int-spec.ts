@@ -141,6 +141,28 @@ describe('DatabaseConnections specifics', () => {
     }
   });
 
+  it.each([
+    ['names each statement once per connection', '500', 1],
+    ['prepares nothing with DATABASE_PREPARED_STATEMENTS=0', '0', 0],
+  ])('on PostgreSQL, %s', async (_, prepared, expected) => {
+    const name = `asq_test_${randomBytes(6).toString('hex')}`;
+    const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+    const target: DatabaseTarget = { kind: 'postgres', url };
+    // One connection, so the session that lists prepared statements is the one that ran them.
+    const env = { DATABASE_POOL_SIZE: '1', DATABASE_POOL_OVERFLOW: '0', DATABASE_PREPARED_STATEMENTS: prepared };
+    const connections = new DatabaseConnections(config({ core: target, intelligence: target, integration: target, billing: target }, env));
+    try {
+      const core = await connections.client('core', clientClass('core'));
+      for (const email of ['a@example.com', 'b@example.com', 'c@example.com']) await delegate(core, 'user').create({ data: { ...SAMPLES.core.data, email } });
+      const statements = await core.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO "core"."users"%'`;
+      expect(statements).toEqual([{ n: expected }]);
+      expect(await delegate(core, 'user').findMany()).toHaveLength(3);
+    } finally {
+      await connections.onApplicationShutdown();
+      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+
   it('does not migrate when DATABASE_MIGRATE_ON_START is false', async () => {
     const name = `asq_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`CREATE DATABASE "${name}"`);

@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Registry } from 'prom-client';
 import { openPglite } from './drivers/pglite';
 import { connectCreatingDatabase, createPool } from './drivers/postgres';
+import { StatementNames } from './drivers/statement-names';
 import { loadMigrations } from './migrations/migration-files';
 import { runMigrations } from './migrations/migration-runner';
 import { pgliteSession, postgresSession, type SqlSession } from './migrations/sql-session';
@@ -44,6 +45,7 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private readonly clients = new Map<Domain, Promise<PrismaClientLike>>();
   private readonly migrations = new Map<Domain, Promise<void>>();
   private readonly pools = new Map<string, Pool>();
+  private readonly statementNames = new WeakMap<Pool, StatementNames>();
   private readonly pglites = new Map<string, Promise<PGlite>>();
   private readonly replicaSets: ReplicaSet[] = [];
   /** Every Prisma client made (primaries, shards, replicas), to disconnect at shutdown. */
@@ -128,11 +130,11 @@ export class DatabaseConnections implements OnApplicationShutdown {
     const replicaUrls = shardUrls.length > 1 ? [] : (target.replicas ?? []);
     const replicas = replicaUrls.map((url, index) => {
       const replica = new Replica(`replica-${index}`, url, this.config.env.DATABASE_REPLICA_MAX_LAG_MS, Math.max(1000, this.config.env.DATABASE_REPLICA_CHECK_EVERY_MS));
-      return [replica, this.physical(Client, new PrismaPg(this.pool(url)), domain, replica.name)] as const;
+      return [replica, this.physical(Client, this.pgAdapter(url), domain, replica.name)] as const;
     });
     const positions = replicas.length > 0 ? this.writePositions() : undefined;
     const writes = positions ? new WritePositionRecorder(domain, this.pool(target.url), positions, this.logger) : NO_WRITE_POSITIONS;
-    const primaries = shardUrls.map((url, index) => this.physical(Client, new PrismaPg(this.pool(url)), domain, index === 0 ? 'primary' : `shard-${index}`, writes));
+    const primaries = shardUrls.map((url, index) => this.physical(Client, this.pgAdapter(url), domain, index === 0 ? 'primary' : `shard-${index}`, writes));
     let replicaRouting;
     if (positions) {
       const set = new ReplicaSet(replicas.map(([replica]) => replica), this.config.env.DATABASE_REPLICA_CHECK_EVERY_MS);
@@ -208,6 +210,19 @@ export class DatabaseConnections implements OnApplicationShutdown {
 
   private logApplied(domain: Domain, applied: string[]): void {
     if (applied.length > 0) this.logger.log(`${domain}: applied migrations ${applied.join(', ')}`);
+  }
+
+  /** A Prisma adapter on the URL's pool, naming its statements (one set of names per pool, as each connection keeps what it prepared). */
+  private pgAdapter(url: string): PrismaPg {
+    const pool = this.pool(url);
+    let names = this.statementNames.get(pool);
+    if (!names) {
+      names = new StatementNames(this.config.env.DATABASE_PREPARED_STATEMENTS);
+      this.statementNames.set(pool, names);
+    }
+    const named = names;
+    // The adapter's type wants a string, but it passes the name straight to pg, where undefined means an unnamed statement.
+    return new PrismaPg(pool, { statementNameGenerator: (query) => named.nameFor(query.sql) as string });
   }
 
   private pool(url: string): Pool {

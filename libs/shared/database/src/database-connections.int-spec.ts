@@ -10,12 +10,14 @@ import { DatabaseModule } from './database.module';
 import { openPglite } from './drivers/pglite';
 import { findPrismaDir } from './migrations/migration-files';
 import { type PrismaClientClass, type PrismaClientLike } from './prisma-client';
+import { isUniqueViolation } from './prisma-errors';
 
 const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** The slice of a generated client these tests use; the real clients are typed per domain. */
 interface AnyClient extends PrismaClientLike {
   $queryRaw<T>(query: TemplateStringsArray, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
   $transaction<R>(work: (tx: AnyClient) => Promise<R>): Promise<R>;
 }
 type Delegate = { create(args: { data: object }): Promise<object>; findMany(): Promise<object[]> };
@@ -97,6 +99,33 @@ describe.each([
     const core = moduleRef!.get<AnyClient>('coreDb');
     const rows = await core.$transaction((tx) => tx.$queryRaw<{ email: string }[]>`SELECT email FROM core.users WHERE name = ${'Ada'} LIMIT ${1} FOR UPDATE SKIP LOCKED`);
     expect(rows).toEqual([{ email: 'ada@example.com' }]);
+  });
+
+  it('answers raw SQL run on the driver exactly as Prisma does (raw SQL inside a transaction stays Prisma\'s)', async () => {
+    const core = moduleRef!.get<AnyClient>('coreDb');
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const ids = [randomUUID(), randomUUID()];
+    const select = (db: AnyClient) => db.$queryRaw<Record<string, unknown>[]>`
+      SELECT ${41}::int + 1 AS int4, ${9007199254740993n}::bigint AS int8, ${'1.10'}::numeric AS numeric, 2.5::float8 AS float8,
+             ${true}::boolean AS bool, ${null}::text AS nothing, ${ids[0]}::uuid AS uuid, ${ids}::uuid[] AS uuids, ARRAY['a', 'b'] AS texts,
+             ${at}::timestamptz AS timestamptz, ${at}::timestamp AS timestamp, ${at}::date AS date,
+             ${JSON.stringify({ a: [1, 'x'] })}::jsonb AS jsonb, '[1, 2]'::json AS json, count(*) AS count
+      FROM generate_series(1, 3)`;
+    const direct = await select(core);
+    const viaPrisma = await core.$transaction((tx) => select(tx));
+    expect(direct).toEqual(viaPrisma);
+    expect(direct[0]).toMatchObject({ int4: 42, int8: 9007199254740993n, bool: true, nothing: null, uuids: ids, timestamptz: at, count: 3n, jsonb: { a: [1, 'x'] } });
+    expect(String(direct[0]!['numeric'])).toBe('1.1');
+  });
+
+  it('reports a unique violation of raw SQL run on the driver like one through Prisma', async () => {
+    const core = moduleRef!.get<AnyClient>('coreDb');
+    const insert = (db: AnyClient) => db.$executeRaw`INSERT INTO core.users (id, email, name, "passwordHash") VALUES (${randomUUID()}::uuid, 'ada@example.com', 'Ada', 'hash')`;
+    const direct = await insert(core).catch((error: unknown) => error);
+    const viaPrisma = await core.$transaction((tx) => insert(tx)).catch((error: unknown) => error);
+    expect(isUniqueViolation(direct)).toBe(true);
+    expect(isUniqueViolation(viaPrisma)).toBe(true);
+    expect(await core.$executeRaw`UPDATE core.users SET name = 'Ada' WHERE email = 'ada@example.com'`).toBe(1);
   });
 
   it('closes every connection at shutdown, leaving the data behind', async () => {

@@ -16,7 +16,9 @@ import { pgliteSession, postgresSession, type SqlSession } from './migrations/sq
 import { type PrismaClientClass, type PrismaClientLike } from './prisma-client';
 import { DatabaseMetrics } from './routing/database-metrics';
 import { DomainRouter, NO_WRITE_POSITIONS, WritePositionRecorder } from './routing/domain-router';
-import { measuredClient } from './routing/measured-client';
+import { measuredClient, measurer } from './routing/measured-client';
+import { withDirectRawSql } from './raw/direct-raw-sql';
+import { pgliteRawDriver, pgRawDriver, type RawDriver } from './raw/raw-drivers';
 import { Replica, ReplicaSet } from './routing/replica-set';
 import { routedClient } from './routing/routed-client';
 import { ShardRouter } from './routing/shard-router';
@@ -25,6 +27,12 @@ import { MemoryWritePositions, RedisWritePositions, type WritePositions } from '
 export interface ClientOptions {
   /** Models (delegate names, e.g. `execution`) whose reads always go to the primary: rows other processes change and users watch live. */
   primaryReads?: readonly string[];
+}
+
+/** One database as a client sees it: Prisma's adapter, and the driver its raw SQL runs on. */
+interface PhysicalDatabase {
+  adapter: PrismaPg | PrismaPGlite;
+  raw: RawDriver;
 }
 
 /** The pool's label in metrics: the server and database, never the credentials. */
@@ -124,17 +132,20 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private async createClient<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>, options: ClientOptions): Promise<T> {
     await this.migrated(domain);
     const target = this.config.databases[domain];
-    if (target.kind === 'pglite') return this.physical(Client, new PrismaPGlite(await this.pglite(target.dataDir)), domain, 'primary');
+    if (target.kind === 'pglite') {
+      const db = await this.pglite(target.dataDir);
+      return this.physical(Client, { adapter: new PrismaPGlite(db), raw: pgliteRawDriver(db) }, domain, 'primary');
+    }
     const shardUrls = target.shards ?? [target.url];
     // Shards hold per-user data on primaries only; replicas serve an unsharded domain.
     const replicaUrls = shardUrls.length > 1 ? [] : (target.replicas ?? []);
     const replicas = replicaUrls.map((url, index) => {
       const replica = new Replica(`replica-${index}`, url, this.config.env.DATABASE_REPLICA_MAX_LAG_MS, Math.max(1000, this.config.env.DATABASE_REPLICA_CHECK_EVERY_MS));
-      return [replica, this.physical(Client, this.pgAdapter(url), domain, replica.name)] as const;
+      return [replica, this.physical(Client, this.pgDatabase(url), domain, replica.name)] as const;
     });
     const positions = replicas.length > 0 ? this.writePositions() : undefined;
     const writes = positions ? new WritePositionRecorder(domain, this.pool(target.url), positions, this.logger) : NO_WRITE_POSITIONS;
-    const primaries = shardUrls.map((url, index) => this.physical(Client, this.pgAdapter(url), domain, index === 0 ? 'primary' : `shard-${index}`, writes));
+    const primaries = shardUrls.map((url, index) => this.physical(Client, this.pgDatabase(url), domain, index === 0 ? 'primary' : `shard-${index}`, writes));
     let replicaRouting;
     if (positions) {
       const set = new ReplicaSet(replicas.map(([replica]) => replica), this.config.env.DATABASE_REPLICA_CHECK_EVERY_MS);
@@ -153,13 +164,14 @@ export class DatabaseConnections implements OnApplicationShutdown {
     return routedClient<T>(router, { primaryReads: new Set(options.primaryReads) });
   }
 
-  /** One Prisma client on one database, measured under `target`. */
-  private physical<T extends PrismaClientLike>(Client: PrismaClientClass<T>, adapter: PrismaPg | PrismaPGlite, domain: Domain, target: string, writes = NO_WRITE_POSITIONS): T {
+  /** One Prisma client on one database, measured under `target`, its raw SQL run on the driver itself. */
+  private physical<T extends PrismaClientLike>(Client: PrismaClientClass<T>, { adapter, raw }: PhysicalDatabase, domain: Domain, target: string, writes = NO_WRITE_POSITIONS): T {
     // Waiting for a pooled connection may take as long as the pool's own acquire timeout (seed:
     // 30 s) rather than Prisma's 2 s default, which fails transactions under a busy worker.
     const client = new Client({ adapter, transactionOptions: { maxWait: this.config.env.DATABASE_POOL_ACQUIRE_TIMEOUT_MS, timeout: 15_000 } });
     this.physicalClients.push(client);
-    return measuredClient(client, { domain, target }, this.metrics, writes);
+    const measure = measurer({ domain, target }, this.metrics, writes);
+    return withDirectRawSql(measuredClient(client, measure), raw, measure);
   }
 
   /** Shared through Redis when the process has it (its replicas then read back each other's writes), else in memory. */
@@ -212,8 +224,8 @@ export class DatabaseConnections implements OnApplicationShutdown {
     if (applied.length > 0) this.logger.log(`${domain}: applied migrations ${applied.join(', ')}`);
   }
 
-  /** A Prisma adapter on the URL's pool, naming its statements (one set of names per pool, as each connection keeps what it prepared). */
-  private pgAdapter(url: string): PrismaPg {
+  /** Prisma's adapter and the raw driver on the URL's pool, naming statements alike (one set of names per pool, as each connection keeps what it prepared). */
+  private pgDatabase(url: string): PhysicalDatabase {
     const pool = this.pool(url);
     let names = this.statementNames.get(pool);
     if (!names) {
@@ -222,7 +234,10 @@ export class DatabaseConnections implements OnApplicationShutdown {
     }
     const named = names;
     // The adapter's type wants a string, but it passes the name straight to pg, where undefined means an unnamed statement.
-    return new PrismaPg(pool, { statementNameGenerator: (query) => named.nameFor(query.sql) as string });
+    return {
+      adapter: new PrismaPg(pool, { statementNameGenerator: (query) => named.nameFor(query.sql) as string }),
+      raw: pgRawDriver(pool, named),
+    };
   }
 
   private pool(url: string): Pool {

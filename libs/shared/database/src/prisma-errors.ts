@@ -1,11 +1,15 @@
 /**
- * True when a Prisma write failed on a unique constraint, whichever adapter ran it: P2002 from the
- * model API, or a raw query (P2010) whose driver reports a unique constraint violation.
+ * True when a write failed on a unique constraint, whichever way it ran: P2002 from Prisma's model
+ * API, a raw query through Prisma (P2010) whose driver reports the violation, or raw SQL run on
+ * the driver itself (PostgreSQL's own code).
  */
+/** PostgreSQL's SQLSTATE for a unique constraint violation. */
+const UNIQUE_VIOLATION = '23505';
+
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, meta } = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
-  return code === 'P2002' || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
+  return code === 'P2002' || code === UNIQUE_VIOLATION || (code === 'P2010' && meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation');
 }
 
 /** What `pg`'s pool throws when no connection frees up within its acquire timeout: a plain Error, no code. */

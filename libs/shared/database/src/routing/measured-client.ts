@@ -25,27 +25,37 @@ interface Extendable {
   $extends(extension: { query: { $allOperations(params: OperationParams): Promise<unknown> } }): unknown;
 }
 
+/** Runs one database operation timed into the metrics (and, when it may write, marked on the current user scope). */
+export type Measure = <T>(kind: QueryKind, operation: string, run: () => Promise<T>) => Promise<T>;
+
 /**
- * `client` timing every operation into the database metrics under `target`. On a primary, an
- * operation other than a model read also marks the current user scope as having written there
- * (raw SQL counts as a write: it may be one).
+ * Times operations on one database into the metrics under `target`. On a primary, an operation
+ * that may write also marks the current user scope as having written there, so the user's next
+ * reads see it.
  */
-export function measuredClient<T extends PrismaClientLike>(client: T, labels: { domain: string; target: string }, metrics: DatabaseMetrics, writes?: WriteRecorder): T {
+export function measurer(labels: { domain: string; target: string }, metrics: DatabaseMetrics, writes?: WriteRecorder): Measure {
   const { domain, target } = labels;
   metrics.watch(domain, target);
+  return async (kind, operation, run) => {
+    if (kind === 'write' && writes) currentScope()?.written.add(writes);
+    const started = performance.now();
+    try {
+      return await run();
+    } catch (error) {
+      throw withPoolTimeoutCode(error);
+    } finally {
+      metrics.observe(domain, target, kind, operation, performance.now() - started);
+    }
+  };
+}
+
+/** `client` with every operation measured; model reads count as reads, everything else (raw SQL too) as writes. */
+export function measuredClient<T extends PrismaClientLike>(client: T, measure: Measure): T {
   return (client as unknown as Extendable).$extends({
     query: {
-      async $allOperations({ model, operation, args, query }) {
+      $allOperations({ model, operation, args, query }) {
         const kind: QueryKind = model !== undefined && READ_OPERATIONS.has(operation) ? 'read' : 'write';
-        if (kind === 'write' && writes) currentScope()?.written.add(writes);
-        const started = performance.now();
-        try {
-          return await query(args);
-        } catch (error) {
-          throw withPoolTimeoutCode(error);
-        } finally {
-          metrics.observe(domain, target, kind, model === undefined ? operation : `${model}.${operation}`, performance.now() - started);
-        }
+        return measure(kind, model === undefined ? operation : `${model}.${operation}`, () => query(args));
       },
     },
   }) as T;

@@ -56,19 +56,22 @@ export class LlmService implements IntelligenceApi {
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const [chunks, tools] = await Promise.all([this.context(request), request.tools?.length ? this.integration.describeTools({ names: request.tools }) : []]);
+    const deltas = this.deltas.forRequest(request);
     const step: StepContext = {
       request,
       prompt: await this.prompts.build(request, chunks),
       tools,
       temperature: request.temperature ?? this.config.env.LLM_TEMPERATURE,
-      onDelta: this.deltas.forRequest(request),
+      onDelta: deltas && ((text) => deltas.write(text)),
     };
     try {
       return await this.run(request.model, step);
     } catch (error) {
       if (!request.fallbackModel || !(error instanceof ProviderError)) throw error;
       this.logger.warn(`${request.model} failed (${error.message}); trying the fallback model ${request.fallbackModel}`);
-      return this.run(request.fallbackModel, step);
+      return await this.run(request.fallbackModel, step);
+    } finally {
+      deltas?.flush();
     }
   }
 

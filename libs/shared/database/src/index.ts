@@ -7,6 +7,7 @@ export * from './database.module';
 export { MigrationChecksumError } from './migrations/migration-runner';
 export * from './prisma-client';
 export * from './prisma-errors';
+export * from './uuid7';
 export type { SqlExecutor, SqlSession } from './migrations/sql-session';
 export { ShardRouter } from './routing/shard-router';
 export { currentScope, routesByUser, runAsUser, userScoped } from './routing/user-scope';

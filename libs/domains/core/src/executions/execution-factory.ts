@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Execution, Member, Task } from '@agent-squad/contracts';
 import { CoreDb } from '../core-db';
-import { uuid7 } from './uuid7';
+import { uuid7 } from '@agent-squad/database';
 
 export interface NewExecution {
   ownerId: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CompletionResult, ExecutionEvent, Message } from '@agent-squad/contracts';
 import { CoreDb } from '../core-db';
 import type { ClaimedRun, RunStep, Usage } from './execution-run';
-import { uuid7 } from './uuid7';
+import { uuid7 } from '@agent-squad/database';
 
 export interface RecordedStep {
   event: ExecutionEvent;

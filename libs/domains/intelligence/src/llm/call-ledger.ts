@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { uuid7 } from '@agent-squad/database';
 import { SpanKind, traced } from '@agent-squad/observability';
 import { IntelligenceDb } from '../intelligence-db';
 import type { LlmProvider, ProviderCompletion } from './llm-provider';
@@ -26,9 +27,10 @@ export class CallLedger {
       const { promptTokens, completionTokens } = completion.usage;
       const costUsd = callCostUsd(provider.name, model, promptTokens, completionTokens);
       const latencyMs = Math.round(performance.now() - started);
-      await this.db.llmCall.create({
-        data: { executionId: executionId ?? null, provider: provider.name, model, offline: provider.offline, promptTokens, completionTokens, costUsd, latencyMs },
-      });
+      // Raw SQL, as on every hot path: one per agent step, and Prisma's model API costs several times the statement.
+      await this.db.$executeRaw`
+        INSERT INTO intelligence.llm_calls (id, "executionId", provider, model, offline, "promptTokens", "completionTokens", "costUsd", "latencyMs")
+        VALUES (${uuid7()}::uuid, ${executionId ?? null}::uuid, ${provider.name}, ${model}, ${provider.offline}, ${promptTokens}::int, ${completionTokens}::int, ${costUsd}::float8, ${latencyMs}::int)`;
       this.metrics.tokens.inc({ provider: provider.name, kind: 'prompt' }, promptTokens);
       this.metrics.tokens.inc({ provider: provider.name, kind: 'completion' }, completionTokens);
       this.metrics.cost.inc({ provider: provider.name }, costUsd);

@@ -11,13 +11,13 @@ class FakeClient {
     this.calls.push(`prisma $queryRaw ${JSON.stringify(args[0])}`);
     return [];
   }
-  async $executeRaw(): Promise<number> {
+  async $executeRaw(..._args: unknown[]): Promise<number> {
     return 0;
   }
-  async $queryRawUnsafe(): Promise<unknown> {
+  async $queryRawUnsafe(..._args: unknown[]): Promise<unknown> {
     return [];
   }
-  async $executeRawUnsafe(): Promise<number> {
+  async $executeRawUnsafe(..._args: unknown[]): Promise<number> {
     return 0;
   }
   async $transaction(): Promise<string> {

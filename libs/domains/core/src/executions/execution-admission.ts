@@ -4,6 +4,13 @@ import { CoreDb } from '../core-db';
 import { ExecutionDispatcher } from './execution-queue';
 
 /**
+ * What a write that may take or free a place (a new execution, an ending) left to do: dispatch the
+ * execution it placed, look for the owner's waiting executions (a place is free but was not
+ * taken in that statement), or nothing (no place free).
+ */
+export type Placement = { kind: 'placed'; executionId: string; priority: number } | { kind: 'admit' } | { kind: 'waiting' };
+
+/**
  * The per-user limit (USER_MAX_ACTIVE_EXECUTIONS): an execution reaches the job queue only with one
  * of its owner's numbered places (`execution_slots`), so one user's flood waits in the database,
  * oldest first, while everyone else's work goes straight to the workers. The place numbers' primary
@@ -19,6 +26,12 @@ export class ExecutionAdmission {
     private readonly config: AppConfig,
     private readonly dispatcher: ExecutionDispatcher,
   ) {}
+
+  /** Carries out what a placing write left to do (see Placement). Never throws, as `admit`. */
+  async settle(ownerId: string, placement: Placement): Promise<void> {
+    if (placement.kind === 'placed') await this.dispatcher.dispatch(placement.executionId, placement.priority);
+    else if (placement.kind === 'admit') await this.admit(ownerId);
+  }
 
   /**
    * Gives the owner's oldest waiting executions its free places and dispatches them. Racing calls

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@agent-squad/config';
 import type { Execution, Member, Task } from '@agent-squad/contracts';
-import { CoreDb } from '../core-db';
 import { uuid7 } from '@agent-squad/database';
+import { CoreDb } from '../core-db';
+import { type Placement } from './execution-admission';
 
 export interface NewExecution {
   ownerId: string;
@@ -15,17 +17,27 @@ export interface NewExecution {
   idempotency?: { scope: string; key: string; answer: (created: { task: Task; execution: Execution }) => unknown };
 }
 
+export interface Queued {
+  created: { task: Task; execution: Execution };
+  /** Whether the execution took one of its owner's places in the same statement (see ExecutionAdmission). */
+  placement: Placement;
+}
+
 /**
  * Writes a queued execution in one statement: the task (new, or re-pointed at this run), one step
  * per member (a snapshot: later edits to the squad do not change a run under way), the stream's
- * first event, and the idempotency record if any. It reaches the workers once admitted
- * (`ExecutionAdmission`).
+ * first event, the idempotency record if any, and — when one of its owner's places is free and
+ * none of the owner's executions waits for one — that place. It reaches the workers once it
+ * holds a place (`ExecutionAdmission`).
  */
 @Injectable()
 export class ExecutionFactory {
-  constructor(private readonly db: CoreDb) {}
+  constructor(
+    private readonly db: CoreDb,
+    private readonly config: AppConfig,
+  ) {}
 
-  async createQueued(input: NewExecution): Promise<{ task: Task; execution: Execution }> {
+  async createQueued(input: NewExecution): Promise<Queued> {
     const now = new Date();
     const executionId = uuid7(now.getTime());
     const existing = 'id' in input.task ? input.task : null;
@@ -36,7 +48,7 @@ export class ExecutionFactory {
     const steps = input.members.map((member, index) => ({ index, memberId: member.id, role: member.role, agentName: member.name, systemPrompt: member.systemPrompt, model: member.model, fallbackModel: member.fallbackModel ?? null, tools: member.tools }));
     const idempotency = input.idempotency ?? null;
     const answer = idempotency ? JSON.stringify(idempotency.answer({ task, execution })) : null;
-    await this.db.$executeRaw`
+    const [row] = await this.db.$queryRaw<{ placed: boolean; placeFree: boolean }[]>`
       WITH new_task AS (
         INSERT INTO core.tasks (id, "ownerId", "squadId", title, description, status, "latestExecutionId", "createdAt")
         SELECT ${task.id}::uuid, ${input.ownerId}::uuid, ${input.squadId}::uuid, ${task.title}, ${task.description}, 'queued', ${executionId}::uuid, ${now}::timestamptz
@@ -53,11 +65,28 @@ export class ExecutionFactory {
       ), first_event AS (
         INSERT INTO core.execution_events ("executionId", seq, type, data, "createdAt")
         VALUES (${executionId}::uuid, 1, 'status', '{"status":"queued"}'::jsonb, ${now}::timestamptz)
+      ), answer AS (
+        INSERT INTO core.idempotency_records ("ownerId", scope, key, response, "createdAt")
+        SELECT ${input.ownerId}::uuid, ${idempotency?.scope ?? null}, ${idempotency?.key ?? null}, ${answer}::jsonb, ${now}::timestamptz
+        WHERE ${idempotency !== null}
+      ), free_place AS (
+        SELECT place FROM generate_series(0, ${this.config.env.USER_MAX_ACTIVE_EXECUTIONS}::int - 1) AS place
+        WHERE NOT EXISTS (SELECT 1 FROM core.execution_slots s WHERE s."ownerId" = ${input.ownerId}::uuid AND s.slot = place)
+        ORDER BY place LIMIT 1
+      ), placed AS (
+        -- Only if none of the owner's executions waits for a place already: they go first.
+        INSERT INTO core.execution_slots ("ownerId", slot, "executionId")
+        SELECT ${input.ownerId}::uuid, place, ${executionId}::uuid FROM free_place
+        WHERE NOT EXISTS (
+          SELECT 1 FROM core.executions e
+          WHERE e."ownerId" = ${input.ownerId}::uuid AND e.status = 'queued'
+            AND NOT EXISTS (SELECT 1 FROM core.execution_slots s WHERE s."executionId" = e.id))
+        ON CONFLICT DO NOTHING
+        RETURNING slot
       )
-      INSERT INTO core.idempotency_records ("ownerId", scope, key, response, "createdAt")
-      SELECT ${input.ownerId}::uuid, ${idempotency?.scope ?? null}, ${idempotency?.key ?? null}, ${answer}::jsonb, ${now}::timestamptz
-      WHERE ${idempotency !== null}`;
-    return { task, execution };
+      SELECT EXISTS (SELECT 1 FROM placed) AS placed, EXISTS (SELECT 1 FROM free_place) AS "placeFree"`;
+    const placement: Placement = row!.placed ? { kind: 'placed', executionId, priority: input.priority } : row!.placeFree ? { kind: 'admit' } : { kind: 'waiting' };
+    return { created: { task, execution }, placement };
   }
 }
 

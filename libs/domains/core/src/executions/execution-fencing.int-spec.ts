@@ -10,6 +10,7 @@ import { CoreDb } from '../core-db';
 import type { OutboxRelay } from '../outbox/outbox-relay';
 import { ExecutionAdmission } from './execution-admission';
 import { ExecutionClaims, type Claim } from './execution-claims';
+import { ExecutionFactory } from './execution-factory';
 import type { ExecutionEventLog } from './execution-event-log';
 import { ExecutionFinisher } from './execution-finisher';
 import { ExecutionLeases, Lease } from './execution-leases';
@@ -47,6 +48,7 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
   let steps: StepRecorder;
   let finisher: ExecutionFinisher;
   let admission: ExecutionAdmission;
+  let factory: ExecutionFactory;
   let leases: ExecutionLeases;
   const dispatched: string[] = [];
 
@@ -64,6 +66,7 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     const dispatcher = { dispatch: async (id: string) => void dispatched.push(id) } as unknown as ExecutionDispatcher;
     admission = new ExecutionAdmission(db, config, dispatcher);
     claims = new ExecutionClaims(db);
+    factory = new ExecutionFactory(db, config);
     steps = new StepRecorder(db);
     leases = new ExecutionLeases(db, config, metrics);
     finisher = new ExecutionFinisher(db, { publish: () => undefined } as unknown as ExecutionEventLog, { kick: () => undefined } as unknown as OutboxRelay, admission, metrics);
@@ -119,6 +122,33 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     expect(await finisher.finish(ending(run), { status: 'cancelled' })).toBe(true);
     expect(dispatched.filter((id) => ids.includes(id))).toEqual(ids.slice(0, LIMIT + 1));
     expect(await db.executionSlot.count({ where: { ownerId } })).toBe(LIMIT);
+  });
+
+  it('places a new execution in the statement that stores it when a place is free and none of its owner\'s waits', async () => {
+    const { ownerId, ids } = await queued(LIMIT - 1);
+    await admission.admit(ownerId);
+    const squad = await db.squad.create({ data: { ownerId, name: 'Squad' } });
+    const member = { id: randomUUID(), role: 'qa_tester' as const, name: 'QA', model: 'offline', systemPrompt: null, tools: [] };
+    const submit = () => factory.createQueued({ ownerId, squadId: squad.id, task: { title: 'New', description: 'Do it' }, members: [member], priority: 2 });
+
+    const last = await submit();
+    expect(last.placement).toEqual({ kind: 'placed', executionId: last.created.execution.id, priority: 2 });
+    // Every place taken: the next one waits, and so does one after it, even once a place frees up.
+    expect((await submit()).placement).toEqual({ kind: 'waiting' });
+    await db.executionSlot.delete({ where: { executionId: ids[0]! } });
+    expect((await submit()).placement).toEqual({ kind: 'admit' });
+    expect(await db.executionSlot.count({ where: { ownerId } })).toBe(LIMIT - 1);
+  });
+
+  it('hands each freed place to one waiting execution when executions of one owner end at once', async () => {
+    const { ownerId, ids } = await queued(LIMIT + 1, 1);
+    await admission.admit(ownerId);
+    const runs = await Promise.all(ids.slice(0, LIMIT).map(async (id) => claimed(await claims.claim(id, 'w1', LEASE_MS))));
+    const before = dispatched.length;
+    const ended = await Promise.all(runs.map((run) => finisher.finish(ending(run), { status: 'cancelled' })));
+    expect(ended).toEqual(runs.map(() => true));
+    expect(dispatched.slice(before)).toEqual([ids[LIMIT]]);
+    expect(await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } })).toEqual([{ executionId: ids[LIMIT] }]);
   });
 
   it('never lets concurrent admissions exceed the limit', async () => {

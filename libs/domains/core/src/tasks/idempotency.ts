@@ -4,12 +4,6 @@ import { isUniqueViolation } from '@agent-squad/database';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-export interface IdempotentResult<T> {
-  result: T;
-  /** False when this is the stored answer to an earlier request with the same key. */
-  created: boolean;
-}
-
 /**
  * `Idempotency-Key` for work-creating POSTs: the first answer is stored in the same transaction as
  * the work, and a repeat of the key by the same user within 24 h gets that answer back.
@@ -30,13 +24,13 @@ export class IdempotencyStore {
    * Runs `create`, which stores its answer under the key in the same statement as its work (if a
    * key is given). When a concurrent request with the same key won the race, its answer is returned.
    */
-  async run<T>(ownerId: string, scope: string, key: string | undefined, create: () => Promise<T>): Promise<IdempotentResult<T>> {
+  async run<T>(ownerId: string, scope: string, key: string | undefined, create: () => Promise<T>): Promise<T> {
     try {
-      return { result: await create(), created: true };
+      return await create();
     } catch (error) {
       const stored = key !== undefined && isUniqueViolation(error) ? await this.find<T>(ownerId, scope, key) : null;
       if (stored === null) throw error;
-      return { result: stored, created: false };
+      return stored;
     }
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '@agent-squad/contracts';
 import { CoreDb } from '../core-db';
 import { ExecutionAdmission } from '../executions/execution-admission';
-import { ExecutionFactory } from '../executions/execution-factory';
+import { ExecutionFactory, type NewExecution } from '../executions/execution-factory';
 import { planPriority } from '../executions/execution-queue';
 import { SquadsService } from '../squads/squads.service';
 import { idCursor } from '../shared/cursor';
@@ -39,8 +39,8 @@ export class TasksService implements TasksApi {
     if (replay) return replay;
     const members = await this.runnableMembers(ownerId, squadId);
     const { plan } = await this.billing.assertQuota({ userId: ownerId });
-    const { result, created } = await this.idempotency.run(ownerId, scope, idempotencyKey, () =>
-      this.executions.createQueued({
+    return this.idempotency.run(ownerId, scope, idempotencyKey, () =>
+      this.enqueue({
         ownerId,
         squadId,
         task: { title: input.title, description: input.description },
@@ -49,8 +49,6 @@ export class TasksService implements TasksApi {
         ...(idempotencyKey ? { idempotency: { scope, key: idempotencyKey, answer: (submitted) => submitted } } : {}),
       }),
     );
-    if (created) await this.admission.admit(ownerId);
-    return result;
   }
 
   async list({ ownerId, squadId, limit, cursor }: Owned & ListQuery & { squadId: string }): Promise<Page<Task>> {
@@ -78,8 +76,8 @@ export class TasksService implements TasksApi {
     const task = await this.get({ ownerId, taskId });
     const members = await this.runnableMembers(ownerId, task.squadId);
     const { plan } = await this.billing.assertQuota({ userId: ownerId });
-    const { result, created } = await this.idempotency.run(ownerId, scope, idempotencyKey, async () => {
-      const { execution } = await this.executions.createQueued({
+    return this.idempotency.run(ownerId, scope, idempotencyKey, async () => {
+      const { execution } = await this.enqueue({
         ownerId,
         squadId: task.squadId,
         task,
@@ -89,8 +87,13 @@ export class TasksService implements TasksApi {
       });
       return execution;
     });
-    if (created) await this.admission.admit(ownerId);
-    return result;
+  }
+
+  /** Stores a queued execution and hands it (or its owner's oldest waiting one) to the workers if a place is free. */
+  private async enqueue(input: NewExecution): Promise<{ task: Task; execution: Execution }> {
+    const { created, placement } = await this.executions.createQueued(input);
+    await this.admission.settle(input.ownerId, placement);
+    return created;
   }
 
   /** The squad's members in working order (read through the cache), if the squad can take work now. */

@@ -2,10 +2,12 @@ import { Pool } from 'pg';
 import { parseLsn } from './lsn';
 
 // The replica's replayed position, and how far behind the primary it is: zero when it has
-// replayed all it received, else the age of the last transaction it replayed.
+// replayed all it received, else the age of the last transaction it replayed. Just after a
+// restart the receiver reports the start of its WAL segment, behind what was already replayed:
+// that is caught up too (`<=`), however old the last replayed transaction.
 const STATUS_SQL = `SELECT pg_is_in_recovery() AS recovery,
   pg_last_wal_replay_lsn()::text AS replayed,
-  CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+  CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
        ELSE GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000) END AS lag_ms`;
 
 export interface ReplicaState {

@@ -8,6 +8,7 @@ import { type Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Registry } from 'prom-client';
 import { openPglite } from './drivers/pglite';
+import { PgliteStatements } from './drivers/pglite-statements';
 import { connectCreatingDatabase, createPool } from './drivers/postgres';
 import { StatementNames } from './drivers/statement-names';
 import { loadMigrations } from './migrations/migration-files';
@@ -54,6 +55,7 @@ export class DatabaseConnections implements OnApplicationShutdown {
   private readonly migrations = new Map<Domain, Promise<void>>();
   private readonly pools = new Map<string, Pool>();
   private readonly statementNames = new WeakMap<Pool, StatementNames>();
+  private readonly statementsOnPglite = new WeakMap<PGlite, PgliteStatements>();
   private readonly pglites = new Map<string, Promise<PGlite>>();
   private readonly replicaSets: ReplicaSet[] = [];
   /** Every Prisma client made (primaries, shards, replicas), to disconnect at shutdown. */
@@ -134,7 +136,7 @@ export class DatabaseConnections implements OnApplicationShutdown {
     const target = this.config.databases[domain];
     if (target.kind === 'pglite') {
       const db = await this.pglite(target.dataDir);
-      return this.physical(Client, { adapter: new PrismaPGlite(db), raw: pgliteRawDriver(db) }, domain, 'primary');
+      return this.physical(Client, { adapter: new PrismaPGlite(db), raw: pgliteRawDriver(this.pgliteStatements(db)) }, domain, 'primary');
     }
     const shardUrls = target.shards ?? [target.url];
     // Shards hold per-user data on primaries only; replicas serve an unsharded domain.
@@ -257,6 +259,16 @@ export class DatabaseConnections implements OnApplicationShutdown {
       this.pools.set(url, pool);
     }
     return pool;
+  }
+
+  /** The prepared statements of a PGlite instance: every domain on it shares its one connection, so they share one set of names. */
+  private pgliteStatements(db: PGlite): PgliteStatements {
+    let statements = this.statementsOnPglite.get(db);
+    if (!statements) {
+      statements = new PgliteStatements(db, new StatementNames(this.config.env.DATABASE_PREPARED_STATEMENTS));
+      this.statementsOnPglite.set(db, statements);
+    }
+    return statements;
   }
 
   /** Opened once per folder: PGlite is single-connection and a folder can be open only once. */

@@ -1,6 +1,6 @@
-import { type PGlite } from '@electric-sql/pglite';
 import { Decimal } from '@prisma/client/runtime/client';
 import { types as pgTypes, type Pool } from 'pg';
+import { type PgliteStatements } from '../drivers/pglite-statements';
 import { type StatementNames } from '../drivers/statement-names';
 import { type RawStatement } from './raw-statement';
 
@@ -36,10 +36,10 @@ export function pgRawDriver(pool: Pool, names: StatementNames): RawDriver {
   };
 }
 
-/** On PGlite (one connection per process, serialised by PGlite itself, transactions included). */
-export function pgliteRawDriver(db: PGlite): RawDriver {
+/** On PGlite, through the process's one set of prepared statements there. */
+export function pgliteRawDriver(statements: PgliteStatements): RawDriver {
   return async ({ text, values }) => {
-    const result = await db.query<Record<string, unknown>>(text, values, { parsers: PARSERS });
+    const result = await statements.run(text, values, PARSERS);
     return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
   };
 }

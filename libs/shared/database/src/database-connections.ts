@@ -8,6 +8,7 @@ import { type Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { Registry } from 'prom-client';
 import { openPglite } from './drivers/pglite';
+import { gated } from './drivers/pglite-gate';
 import { PgliteStatements } from './drivers/pglite-statements';
 import { connectCreatingDatabase, createPool } from './drivers/postgres';
 import { StatementNames } from './drivers/statement-names';
@@ -271,11 +272,11 @@ export class DatabaseConnections implements OnApplicationShutdown {
     return statements;
   }
 
-  /** Opened once per folder: PGlite is single-connection and a folder can be open only once. */
+  /** Opened once per folder (PGlite is single-connection and a folder can be open only once), a request's statements before background ones. */
   private pglite(dataDir: string): Promise<PGlite> {
     let db = this.pglites.get(dataDir);
     if (!db) {
-      db = openPglite(dataDir);
+      db = openPglite(dataDir).then(gated);
       this.pglites.set(dataDir, db);
     }
     return db;

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { JobDeferred } from '../job-deferred';
@@ -18,6 +19,13 @@ interface PendingJob {
 }
 
 type FailedEntry = Omit<FailedJob<unknown>, 'data'> & { json: string };
+
+/**
+ * Runs `fn` in the async context of this module's loading (the process's root), not in that of
+ * whatever added the job: a job taken from Redis carries no request id or user scope either, and
+ * the embedded database serves a request's statements before background ones (see pglite-gate.ts).
+ */
+const detached = AsyncResource.bind((fn: () => void): void => fn());
 
 /** One queue of the in-process driver: waiting jobs by priority, delayed ones on timers, bounded concurrency. */
 export class InlineLane {
@@ -118,10 +126,12 @@ export class InlineLane {
 
   /** Jobs start on a later turn of the event loop, never inside the producer's `add`. */
   private schedulePump(): void {
-    this.pumpScheduled ??= setImmediate(() => {
-      this.pumpScheduled = undefined;
-      this.pump();
-    });
+    this.pumpScheduled ??= setImmediate(() =>
+      detached(() => {
+        this.pumpScheduled = undefined;
+        this.pump();
+      }),
+    );
   }
 
   private pump(): void {
@@ -129,7 +139,7 @@ export class InlineLane {
       const job = this.waiting.shift() as PendingJob;
       const run: Promise<void> = this.run(this.handler, job).finally(() => {
         this.running.delete(run);
-        this.pump();
+        detached(() => this.pump());
       });
       this.running.add(run);
     }

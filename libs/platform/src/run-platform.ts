@@ -3,6 +3,7 @@ import { loadConfig, type Role } from '@agent-squad/config';
 import { createHttpApp, instrumentHttp, logRequests, mountOpenApi } from '@agent-squad/http';
 import { createRootLogger, Metrics, PinoNestLogger, startTracing } from '@agent-squad/observability';
 import { PlatformModule } from './platform.module';
+import { applyNiceness } from './process-niceness';
 
 const VERSION = '0.1.0';
 
@@ -14,6 +15,7 @@ export async function runPlatform(env: NodeJS.ProcessEnv, defaultRoles: readonly
   const config = loadConfig(env, defaultRoles);
   const logger = createRootLogger(config.env.LOG_LEVEL, { service: config.roles.join('+'), pid: process.pid });
   try {
+    if (config.env.PROCESS_NICENESS !== undefined) applyNiceness(config.env.PROCESS_NICENESS);
     const endpoint = config.env.OTEL_EXPORTER_OTLP_ENDPOINT;
     if (endpoint) {
       await startTracing({ endpoint, serviceName: config.env.OTEL_SERVICE_NAME ?? `agent-squad-${config.roles.join('+')}`, exportDelayMs: config.env.OTEL_BSP_SCHEDULE_DELAY });
@@ -24,7 +26,7 @@ export async function runPlatform(env: NodeJS.ProcessEnv, defaultRoles: readonly
     if (config.hosts('gateway')) mountOpenApi(app, VERSION);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
     const address = app.getHttpServer().address();
-    logger.info({ roles: config.roles, port: typeof address === 'object' && address ? address.port : config.env.PORT, embedded: config.embedded }, 'agent squad is ready');
+    logger.info({ roles: config.roles, port: typeof address === 'object' && address ? address.port : config.env.PORT, embedded: config.embedded, niceness: config.env.PROCESS_NICENESS }, 'agent squad is ready');
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     process.exitCode = 1;

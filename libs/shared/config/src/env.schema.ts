@@ -25,6 +25,8 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(3000, 0).pipe(z.number().max(65535)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The process's scheduling niceness (-20..19; unset: as started). A background process (worker) set above the API's yields the CPU to requests on a shared host. */
+  PROCESS_NICENESS: z.coerce.number().int().min(-20).max(19).optional(),
 
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalUrl,

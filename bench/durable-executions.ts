@@ -7,7 +7,7 @@ import { Stack } from '../test/support/stack/stack';
 import { registerStop } from './cleanup';
 import { readFinished } from './metrics';
 import { seedSquads, type SeededSquad } from './seed';
-import { profilerEnv } from './shape-bench';
+import { serviceEnvOf } from './shape-bench';
 import { type BenchSettings } from './settings';
 
 export interface RawQueueResult {
@@ -104,7 +104,7 @@ async function rawQueueThroughput(jobs: number, concurrency: number): Promise<Ra
 /** Submits tasks from `concurrency` lanes for `seconds`, and counts the executions the worker completed in that window. */
 async function sustainedExecutions(settings: BenchSettings, log: (line: string) => void): Promise<SustainedResult> {
   const { seconds, concurrency } = settings.durable.sustained;
-  const stack = await Stack.start('services', { env: settings.stackEnv, gateways: 1, ...(settings.cpuProfile ? { serviceEnv: profilerEnv } : {}) });
+  const stack = await Stack.start('services', { env: settings.stackEnv, gateways: 1, serviceEnv: serviceEnvOf(settings) });
   const stop = registerStop(() => stack.stop());
   try {
     const squads = await seedSquads(stack.baseUrl, settings.seed.users, settings.seed.squadsPerUser, 3);

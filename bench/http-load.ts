@@ -17,8 +17,6 @@ export interface LoadOptions {
   next: () => Target;
   connections: number;
   durationSeconds: number;
-  /** Fixed overall request rate (autocannon corrects latencies for coordinated omission); unset = as fast as possible. */
-  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -37,7 +35,7 @@ export interface LoadResult {
   durationSeconds: number;
 }
 
-/** Runs autocannon in this process and keeps what the report needs: throughput and latency percentiles (ms). */
+/** Runs autocannon in this process (closed loop: each connection sends its next request when the last is answered) and keeps what the report needs: throughput and latency percentiles (ms). */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     title: options.title,
@@ -45,7 +43,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSeconds,
     method: options.method ?? 'GET',
-    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
     requests: [
       {
         setupRequest: (request) => {

@@ -2,7 +2,7 @@
 export interface BenchSettings {
   /** Autocannon settings shared by bare Fastify and GET /v1/squads/:id, so their ratio is fair. */
   http: { connections: number; durationSeconds: number; warmupSeconds: number };
-  /** POST /v1/squads/:id/tasks at a fixed overall rate, judged against a p99 target. */
+  /** POST /v1/squads/:id/tasks at a fixed overall rate (open loop), judged against a p99 target; `connections` bounds the sockets used at once. */
   fixedRate: { rate: number; durationSeconds: number; connections: number; p99TargetMs: number };
   /** POST /v1/squads/:id/tasks as fast as it goes. */
   maxPost: { durationSeconds: number; connections: number };
@@ -15,6 +15,8 @@ export interface BenchSettings {
   secondWorker: boolean;
   /** Quotas high enough never to answer 402 during the bench. */
   stackEnv: Record<string, string>;
+  /** Extra environment for the stack's processes by name (`worker`, `worker-2`, ...: by the app before any dash). */
+  appEnv: Record<string, Record<string, string>>;
   /** Write a V8 CPU profile per product process (see settingsFrom). */
   cpuProfile: boolean;
   /** Database routing: sequential primary-key reads per side, then concurrent readers for a while, primary only and with one replica. */
@@ -40,6 +42,8 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   // Pools of at most 10 connections: six processes of the split shape at the seed's 20 + 10 would
   // need 180 connections of a PostgreSQL that allows 100, and a 2-core machine runs no more queries at once.
   stackEnv: { PLAN_FREE_EXECUTIONS: '100000000', PLAN_FREE_TOKENS: '100000000000', DATABASE_POOL_SIZE: '4', DATABASE_POOL_OVERFLOW: '6' },
+  // As README recommends for workers sharing a host with the API: requests get the CPU before background executions.
+  appEnv: { worker: { PROCESS_NICENESS: '10' } },
   cpuProfile: false,
   db: { samples: 3000, concurrency: 32, seconds: 8 },
   durable: {

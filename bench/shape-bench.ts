@@ -4,6 +4,7 @@ import { registerStop } from './cleanup';
 import { loadGeneratorGroup, pidsByComm, withCpu, type CpuGroup, type Measured } from './cpu';
 import { benchExecutions, type ExecutionsResult } from './executions-throughput';
 import { roundRobin, runLoad, type LoadResult, type Target } from './http-load';
+import { runOpenLoop } from './open-loop-load';
 import { readAcceptedTasks, readFinished, sum } from './metrics';
 import { summarizeLogs, type LogLine } from './log-summary';
 import { seedSquads } from './seed';
@@ -29,7 +30,7 @@ const TASK_BODY = JSON.stringify({ title: 'Add discount codes', description: 'Cu
 /** Starts one shape of the product, runs every product phase against it, and stops it (also on failure). */
 export async function benchShape(shape: Shape, settings: BenchSettings, log: (line: string) => void): Promise<ShapeResults> {
   const started = performance.now();
-  const stack = await Stack.start(shape, { env: settings.stackEnv, gateways: 1, ...(settings.cpuProfile ? { serviceEnv: profilerEnv } : {}) });
+  const stack = await Stack.start(shape, { env: settings.stackEnv, gateways: 1, serviceEnv: serviceEnvOf(settings) });
   const stop = registerStop(() => stack.stop());
   try {
     const startSeconds = (performance.now() - started) / 1000;
@@ -80,7 +81,7 @@ export async function benchShape(shape: Shape, settings: BenchSettings, log: (li
     const finishedBefore = sum(await readFinished(workerUrls(stack)));
     const acceptedBefore = await readAcceptedTasks(stack.gatewayUrls);
     const { rate, durationSeconds, connections } = settings.fixedRate;
-    const postFixed = await measure(() => runLoad({ ...base, title: `POST tasks @${rate}/s (${shape})`, method: 'POST', next: posts, connections, durationSeconds, overallRate: rate }));
+    const postFixed = await measure(() => runOpenLoop({ ...base, title: `POST tasks @${rate}/s (${shape})`, method: 'POST', next: posts, maxSockets: connections, durationSeconds, rate }));
     log(`${shape}: POST tasks @${rate}/s achieved ${postFixed.result.requestsPerSecond.toFixed(0)}/s, p99 ${postFixed.result.p99} ms`);
     const postMax = await measure(() => runLoad({ ...base, title: `POST tasks max (${shape})`, method: 'POST', next: posts, ...settings.maxPost }));
     log(`${shape}: POST tasks max ${postMax.result.requestsPerSecond.toFixed(0)} req/s, p99 ${postMax.result.p99} ms`);
@@ -116,7 +117,10 @@ function workerUrls(stack: Stack): string[] {
   return stack.workers.map((worker) => worker.url);
 }
 
-/** Each process writes a V8 CPU profile into `tmp/profiles/` when it exits gracefully. */
-export function profilerEnv(name: string): Record<string, string> {
-  return { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profiler.js')}`, BENCH_CPU_PROF_DIR: join(REPO_ROOT, 'tmp', 'profiles'), BENCH_CPU_PROF_NAME: name };
+/** Each process's own environment: its app's settings.appEnv, and with settings.cpuProfile a V8 CPU profile written into `tmp/profiles/` when it exits gracefully. */
+export function serviceEnvOf(settings: BenchSettings): (name: string) => Record<string, string> {
+  return (name) => ({
+    ...settings.appEnv[name.split('-')[0]!],
+    ...(settings.cpuProfile ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profiler.js')}`, BENCH_CPU_PROF_DIR: join(REPO_ROOT, 'tmp', 'profiles'), BENCH_CPU_PROF_NAME: name } : {}),
+  });
 }

@@ -44,7 +44,8 @@ export class PgliteGate {
   }
 }
 
-const GATED = new Set<PropertyKey>(['query', 'exec', 'transaction', 'execProtocol']);
+// Everything that runs SQL: the public calls, and the lock PgliteStatements takes around its protocol exchanges.
+const GATED = new Set<PropertyKey>(['query', 'exec', 'transaction', '_runExclusiveTransaction']);
 
 /** `db` with its statements and transactions taken through a PgliteGate (paced from now until `close`); everything else as it is. */
 export function gated(db: PGlite): PGlite {

@@ -29,6 +29,31 @@ describe('PgliteStatements', () => {
     expect(await rows('SELECT 1 AS one')).toEqual([{ one: 1 }]);
   });
 
+  it('runs a new text sent several times at once (each first run parses it)', async () => {
+    const answers = await Promise.all(['1', '2', '3'].map((value) => rows('SELECT $1::int * 2 AS doubled', [value])));
+    expect(answers).toEqual([[{ doubled: 2 }], [{ doubled: 4 }], [{ doubled: 6 }]]);
+  });
+
+  it('waits for a transaction open on the connection instead of running inside it', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    let begun!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inside = new Promise<void>((resolve) => (begun = resolve));
+    const transaction = db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      begun();
+      await held;
+      order.push('transaction ends');
+    });
+    await inside;
+    const statement = rows('SELECT 2 AS two').then(() => order.push('statement'));
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([transaction, statement]);
+    expect(order).toEqual(['transaction ends', 'statement']);
+  });
+
   it('reports the rows a write affected', async () => {
     await db.exec('CREATE TABLE notes (id int PRIMARY KEY, body text)');
     const insert = await statements.run('INSERT INTO notes SELECT g, $1 FROM generate_series(1, 3) g', ['x'], {});

@@ -1,6 +1,9 @@
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 import { type StatementNames } from './statement-names';
 
+/** SQLSTATE 42P05: a Parse named a statement that exists. */
+const DUPLICATE_PREPARED_STATEMENT = '42P05';
+
 type Parsers = Record<number, (text: string, typeId?: number) => unknown>;
 
 /**
@@ -21,15 +24,29 @@ export class PgliteStatements {
 
   async run(text: string, values: readonly unknown[], parsers: Parsers): Promise<Results<Record<string, unknown>>> {
     const name = this.names.nameFor(text) ?? '';
-    const parts: Uint8Array[] = [];
-    if (name === '' || !this.prepared.has(name)) parts.push(protocol.serialize.parse({ name, text, types: [] }));
-    parts.push(protocol.serialize.bind({ statement: name, values: values.map(toText) }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync());
-    const { messages } = await this.db.execProtocol(concat(parts), { throwOnError: false });
-    // A statement parsed before a later step failed is prepared all the same.
-    if (name !== '' && messages.some((message) => message.name === 'parseComplete')) this.prepared.add(name);
-    const error = messages.find((message) => message instanceof Error);
+    const parsing = name === '' || !this.prepared.has(name);
+    let messages = await this.exchange(name, text, values, parsing);
+    let error = messages.find((message) => message instanceof Error);
+    // Two first runs of a text at once both send its Parse: the second finds it made by the first.
+    if (parsing && name !== '' && (error as { code?: string } | undefined)?.code === DUPLICATE_PREPARED_STATEMENT) {
+      messages = await this.exchange(name, text, values, false);
+      error = messages.find((message) => message instanceof Error);
+    }
     if (error) throw error;
     return parse.parseResults(messages, { ...this.db.parsers, ...parsers })[0] as Results<Record<string, unknown>>;
+  }
+
+  private async exchange(name: string, text: string, values: readonly unknown[], parsing: boolean) {
+    const parts: Uint8Array[] = [];
+    if (parsing) parts.push(protocol.serialize.parse({ name, text, types: [] }));
+    parts.push(protocol.serialize.bind({ statement: name, values: values.map(toText) }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync());
+    // execProtocol takes none of PGlite's locks; these are the ones its `query` takes, so the
+    // exchange never lands inside another caller's transaction or between another's messages.
+    const message = concat(parts);
+    const { messages } = await this.db._runExclusiveTransaction(() => this.db._runExclusiveQuery(() => this.db.execProtocol(message, { throwOnError: false })));
+    // A statement parsed before a later step failed is prepared all the same.
+    if (name !== '' && messages.some((message) => message.name === 'parseComplete')) this.prepared.add(name);
+    return messages;
   }
 }
 

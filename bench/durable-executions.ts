@@ -104,7 +104,8 @@ async function rawQueueThroughput(jobs: number, concurrency: number): Promise<Ra
 /** Submits tasks from `concurrency` lanes for `seconds`, and counts the executions the worker completed in that window. */
 async function sustainedExecutions(settings: BenchSettings, log: (line: string) => void): Promise<SustainedResult> {
   const { seconds, concurrency } = settings.durable.sustained;
-  const stack = await Stack.start('services', { env: settings.stackEnv, gateways: 1, serviceEnv: serviceEnvOf(settings) });
+  // Throughput alone, no API latency to protect: every process at its normal priority (no appEnv).
+  const stack = await Stack.start('services', { env: settings.stackEnv, gateways: 1, serviceEnv: serviceEnvOf({ ...settings, appEnv: {} }) });
   const stop = registerStop(() => stack.stop());
   try {
     const squads = await seedSquads(stack.baseUrl, settings.seed.users, settings.seed.squadsPerUser, 3);

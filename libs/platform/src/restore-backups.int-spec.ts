@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,28 +6,23 @@ import { Logger } from '@nestjs/common';
 import { AppConfig, DOMAINS, ROLES, envSchema, type DatabaseTarget, type Domain } from '@agent-squad/config';
 import { backupFolder, DatabaseConnections, DomainBackupJob } from '@agent-squad/database';
 import { InlineQueue } from '@agent-squad/queue';
-import { ManualClock } from '@agent-squad/testing';
+import { ManualClock, ScratchDatabase } from '@agent-squad/testing';
 import { Client } from 'pg';
 import { restoreBackups } from './restore-backups';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const urlOf = (database: string) => Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
 
 describe('restoreBackups (npm run restore)', () => {
-  const [source, target] = [`asq_test_${randomBytes(6).toString('hex')}`, `asq_test_${randomBytes(6).toString('hex')}`];
+  const [source, target] = [new ScratchDatabase(), new ScratchDatabase()];
   const dir = mkdtempSync(join(tmpdir(), 'asq-restore-'));
-  const databases = Object.fromEntries(DOMAINS.map((domain) => [domain, { kind: 'postgres', url: urlOf(source) }])) as Record<Domain, DatabaseTarget>;
+  const databases = Object.fromEntries(DOMAINS.map((domain) => [domain, { kind: 'postgres', url: source.url }])) as Record<Domain, DatabaseTarget>;
   const config = new AppConfig([...ROLES], envSchema.parse({ BACKUP_DIR: dir }), databases, { kind: 'local' }, { kind: 'inline' }, 'x'.repeat(32));
   const from = new DatabaseConnections(config);
-  const env = { DATABASE_URL: urlOf(target), JWT_SECRET: 'x'.repeat(32), DATA_DIR: dir };
+  const env = { DATABASE_URL: target.url, JWT_SECRET: 'x'.repeat(32), DATA_DIR: dir };
 
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(async () => {
     await from.onApplicationShutdown();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    for (const database of [source, target]) await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await Promise.all([source.drop(), target.drop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -46,7 +41,7 @@ describe('restoreBackups (npm run restore)', () => {
 
     await restoreBackups(env, folders);
 
-    const restored = new Client({ connectionString: urlOf(target) });
+    const restored = new Client({ connectionString: target.url });
     await restored.connect();
     try {
       expect((await restored.query('SELECT "userId", plan FROM billing.accounts')).rows).toEqual([{ userId, plan: 'pro' }]);

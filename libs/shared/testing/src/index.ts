@@ -3,3 +3,4 @@ export * from './manual-clock';
 export * from './job-recorder';
 export * from './redis-server';
 export * from './fake-llm-server';
+export * from './scratch-database';

@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
 import type { CompletionResult } from '@agent-squad/contracts';
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
 import { Metrics } from '@agent-squad/observability';
-import { Client } from 'pg';
+import { ScratchDatabase } from '@agent-squad/testing';
 import { CoreDb } from '../core-db';
 import type { OutboxRelay } from '../outbox/outbox-relay';
 import { ExecutionAdmission } from './execution-admission';
@@ -18,7 +18,6 @@ import type { ExecutionDispatcher } from './execution-queue';
 import type { ClaimedRun } from './execution-run';
 import { StepRecorder } from './step-recorder';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const LEASE_MS = 60_000;
 const LIMIT = 3;
 
@@ -41,7 +40,7 @@ const completion = (content: string): CompletionResult => ({
  * expiry, not by waiting.
  */
 describe('execution claims, fencing and admission on PostgreSQL', () => {
-  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   let moduleRef: TestingModule;
   let db: CoreDb;
   let claims: ExecutionClaims;
@@ -54,7 +53,7 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    const url = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+    const url = database.url;
     const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), USER_MAX_ACTIVE_EXECUTIONS: String(LIMIT), EXECUTION_LEASE_MS: String(LEASE_MS) }, ROLES);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
@@ -75,9 +74,7 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
   afterAll(async () => {
     leases.onApplicationShutdown();
     await moduleRef.close();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   /** Queued executions of one new user, each with `members` steps, created oldest first. */

@@ -1,28 +1,26 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
 import { Clock, InlineQueue, JobQueue, QUEUES } from '@agent-squad/queue';
-import { JobRecorder, ManualClock } from '@agent-squad/testing';
-import { Client } from 'pg';
+import { JobRecorder, ManualClock, ScratchDatabase } from '@agent-squad/testing';
 import { CoreDb } from '../core-db';
 import { ExecutionCleanup } from './execution-cleanup';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 9, 30);
 const ago = (days: number) => new Date(NOW - days * DAY);
 
 describe('ExecutionCleanup on PostgreSQL', () => {
-  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   const clock = new ManualClock(NOW);
   const recorder = new JobRecorder();
   let moduleRef: TestingModule;
   let db: CoreDb;
 
   beforeAll(async () => {
-    const url = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+    const url = database.url;
     const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), RETENTION_DAYS: '30', EXECUTION_CLEANUP_EVERY_MS: String(3_600_000) }, ROLES);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
@@ -41,9 +39,7 @@ describe('ExecutionCleanup on PostgreSQL', () => {
   afterAll(async () => {
     await moduleRef.get(JobQueue).close();
     await moduleRef.close();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   /** An execution with one step, one message and one stream event. */

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
@@ -8,14 +8,12 @@ import { EXECUTION_FINISHED, ErrorCode, type DurableEvent, type ExecutionFinishe
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
 import { Bus, LocalBus } from '@agent-squad/messaging';
 import { Clock, InlineQueue, JobQueue, QUEUES } from '@agent-squad/queue';
-import { JobRecorder, ManualClock } from '@agent-squad/testing';
-import { Client } from 'pg';
+import { JobRecorder, ManualClock, ScratchDatabase } from '@agent-squad/testing';
 import { IntegrationDb } from '../integration-db';
 import { NotificationFanout } from './notification-fanout';
 import { NotificationHooksService } from './notification-hooks.service';
 import { notificationSignature, NotificationSender } from './notification-sender';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 interface Received {
   path: string;
@@ -39,7 +37,7 @@ async function receiver(statusOf: (path: string) => number): Promise<{ url: stri
 }
 
 describe('user notifications on PostgreSQL', () => {
-  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   const clock = new ManualClock(Date.now());
   const recorder = new JobRecorder();
   const ownerId = randomUUID();
@@ -51,7 +49,7 @@ describe('user notifications on PostgreSQL', () => {
 
   beforeAll(async () => {
     http = await receiver((path) => (path === '/broken' ? 500 : 204));
-    const config = loadConfig({ DATABASE_URL: Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString(), JWT_SECRET: 'x'.repeat(32) }, ROLES);
+    const config = loadConfig({ DATABASE_URL: database.url, JWT_SECRET: 'x'.repeat(32) }, ROLES);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
       providers: [
@@ -75,9 +73,7 @@ describe('user notifications on PostgreSQL', () => {
     await moduleRef.get(JobQueue).close();
     await moduleRef.close();
     http.server.close();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   const finished = (owner: string): DurableEvent<ExecutionFinishedPayload> => ({

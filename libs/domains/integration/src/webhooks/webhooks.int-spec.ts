@@ -1,18 +1,16 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
 import { AppError, ErrorCode, TasksApi } from '@agent-squad/contracts';
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
 import { Clock, InlineQueue, JobQueue, QUEUES } from '@agent-squad/queue';
-import { JobRecorder, ManualClock } from '@agent-squad/testing';
-import { Client } from 'pg';
+import { JobRecorder, ManualClock, ScratchDatabase } from '@agent-squad/testing';
 import { IntegrationDb } from '../integration-db';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookIntake } from './webhook-intake';
 import { WebhookWorker } from './webhook-worker';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SECRET = 'webhook-secret-0123';
 
 /** TasksApi as the worker uses it: records submissions, or refuses them with `refusal`. */
@@ -28,7 +26,7 @@ class FakeTasks {
 }
 
 describe('inbound webhooks on PostgreSQL', () => {
-  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   const clock = new ManualClock(Date.now());
   const recorder = new JobRecorder();
   const tasks = new FakeTasks();
@@ -38,7 +36,7 @@ describe('inbound webhooks on PostgreSQL', () => {
   let integration: { id: string; ownerId: string; squadId: string };
 
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString(), JWT_SECRET: 'x'.repeat(32) }, ROLES);
+    const config = loadConfig({ DATABASE_URL: database.url, JWT_SECRET: 'x'.repeat(32) }, ROLES);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
       providers: [
@@ -63,9 +61,7 @@ describe('inbound webhooks on PostgreSQL', () => {
   afterAll(async () => {
     await moduleRef.get(JobQueue).close();
     await moduleRef.close();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   /** A GitHub delivery of `event`, signed with `secret`. */

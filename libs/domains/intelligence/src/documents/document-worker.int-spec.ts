@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
 import { InlineQueue, JobQueue, QUEUES } from '@agent-squad/queue';
-import { JobRecorder } from '@agent-squad/testing';
-import { Client } from 'pg';
+import { JobRecorder, ScratchDatabase } from '@agent-squad/testing';
 import { IntelligenceDb } from '../intelligence-db';
 import { Embeddings } from '../retrieval/embeddings';
 import { Retriever } from '../retrieval/retriever';
@@ -13,16 +12,15 @@ import { VectorSupport } from '../retrieval/vector-support';
 import { DocumentIndexer } from './document-indexer';
 import { DocumentWorker } from './document-worker';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 describe('DocumentWorker on PostgreSQL', () => {
-  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   const recorder = new JobRecorder();
   let moduleRef: TestingModule;
   let db: IntelligenceDb;
 
   beforeAll(async () => {
-    const url = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+    const url = database.url;
     const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32) }, ROLES);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
@@ -44,9 +42,7 @@ describe('DocumentWorker on PostgreSQL', () => {
   afterAll(async () => {
     await moduleRef.get(JobQueue).close();
     await moduleRef.close();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   const stored = (createdAt: Date) =>

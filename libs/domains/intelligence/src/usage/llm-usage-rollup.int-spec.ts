@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
 import { Clock, InlineQueue, JobQueue, QUEUES } from '@agent-squad/queue';
-import { JobRecorder, ManualClock } from '@agent-squad/testing';
-import { Client } from 'pg';
+import { JobRecorder, ManualClock, ScratchDatabase } from '@agent-squad/testing';
 import { IntelligenceDb } from '../intelligence-db';
 import { LlmUsageRollup } from './llm-usage-rollup';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** 10:15 UTC: the hourly roll-up next runs at 11:00. */
@@ -17,14 +14,14 @@ const NOW = Date.UTC(2026, 5, 10, 10, 15);
 const at = (day: number, hour: number) => new Date(Date.UTC(2026, 5, day, hour));
 
 describe('LlmUsageRollup on PostgreSQL', () => {
-  const database = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   const clock = new ManualClock(NOW);
   const recorder = new JobRecorder();
   let moduleRef: TestingModule;
   let db: IntelligenceDb;
 
   beforeAll(async () => {
-    const url = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+    const url = database.url;
     const config = loadConfig({ DATABASE_URL: url, JWT_SECRET: 'x'.repeat(32), RETENTION_DAYS: '5', LLM_USAGE_ROLLUP_EVERY_MS: String(HOUR) }, ROLES);
     moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
@@ -43,9 +40,7 @@ describe('LlmUsageRollup on PostgreSQL', () => {
   afterAll(async () => {
     await moduleRef.get(JobQueue).close();
     await moduleRef.close();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   const call = (createdAt: Date, model: string, tokens: number, latencyMs: number) => ({ provider: 'offline', model, offline: true, promptTokens: tokens, completionTokens: 2 * tokens, latencyMs, costUsd: tokens / 1024, createdAt });

@@ -1,10 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppConfig, DOMAINS, ROLES, envSchema, type DatabaseTarget, type Domain } from '@agent-squad/config';
-import { Client } from 'pg';
+import { ScratchDatabase } from '@agent-squad/testing';
 import { DatabaseConnections } from '../database-connections';
 import { loadMigrations } from '../migrations/migration-files';
 import { type SqlExecutor } from '../migrations/sql-session';
@@ -12,20 +12,12 @@ import { readManifest } from './backup-manifest';
 import { exportDomain } from './export-domain';
 import { restoreDomain } from './restore-domain';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Connections whose every domain lives in a fresh database of its own name (created on first use). */
-function connectionsTo(name: string): DatabaseConnections {
-  const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
-  const target: DatabaseTarget = { kind: 'postgres', url };
+function connectionsTo(database: ScratchDatabase): DatabaseConnections {
+  const target: DatabaseTarget = { kind: 'postgres', url: database.url };
   const databases = Object.fromEntries(DOMAINS.map((domain) => [domain, target])) as Record<Domain, DatabaseTarget>;
   return new DatabaseConnections(new AppConfig([...ROLES], envSchema.parse({ DATABASE_POOL_SIZE: '2' }), databases, { kind: 'local' }, { kind: 'inline' }, 'x'.repeat(32)));
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const admin = new Client({ connectionString: SERVER });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => admin.end());
 }
 
 /** Every row of every table of the schema, as PostgreSQL renders it, in a stable order. */
@@ -51,8 +43,8 @@ async function seedCore(sql: SqlExecutor): Promise<void> {
 }
 
 describe('domain backups on PostgreSQL', () => {
-  const source = `asq_test_${randomBytes(6).toString('hex')}`;
-  const target = `asq_test_${randomBytes(6).toString('hex')}`;
+  const source = new ScratchDatabase();
+  const target = new ScratchDatabase();
   const from = connectionsTo(source);
   const into = connectionsTo(target);
   let dir: string;
@@ -66,7 +58,7 @@ describe('domain backups on PostgreSQL', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   afterAll(async () => {
     await Promise.all([from.onApplicationShutdown(), into.onApplicationShutdown()]);
-    await Promise.all([dropDatabase(source), dropDatabase(target)]);
+    await Promise.all([source.drop(), target.drop()]);
   });
 
   it('writes every table of the domain, parents first, with a manifest that describes the files', async () => {

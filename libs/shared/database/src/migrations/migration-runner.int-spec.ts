@@ -1,17 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMAINS } from '@agent-squad/config';
+import { ScratchDatabase } from '@agent-squad/testing';
 import { type PGlite } from '@electric-sql/pglite';
-import { Client } from 'pg';
+import { type Client } from 'pg';
 import { openPglite } from '../drivers/pglite';
 import { connectCreatingDatabase } from '../drivers/postgres';
 import { checksum, loadMigrations, type Migration } from './migration-files';
 import { MigrationChecksumError, runMigrations } from './migration-runner';
 import { pgliteSession, postgresSession } from './sql-session';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const edited = (migration: Migration): Migration => ({ ...migration, sql: `${migration.sql}\n-- edited`, checksum: checksum(`${migration.sql}\n-- edited`) });
 
 describe('runMigrations on PGlite', () => {
@@ -55,8 +54,8 @@ describe('runMigrations on PGlite', () => {
 });
 
 describe('runMigrations on PostgreSQL', () => {
-  const name = `asq_test_${randomBytes(6).toString('hex')}`;
-  const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+  const database = new ScratchDatabase();
+  const url = database.url;
   const connections: Client[] = [];
   const connect = async () => {
     const client = await connectCreatingDatabase(url);
@@ -66,10 +65,7 @@ describe('runMigrations on PostgreSQL', () => {
 
   afterAll(async () => {
     await Promise.all(connections.map((client) => client.end()));
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('creates the missing database, applies every domain, then nothing', async () => {

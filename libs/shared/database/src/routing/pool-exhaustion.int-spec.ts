@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig, ROLES, envSchema, type DatabaseTarget } from '@agent-squad/config';
 import { ErrorCode, isDependencyError } from '@agent-squad/contracts';
 import { problemFromAppError, toAppError } from '@agent-squad/http';
 import { Metrics } from '@agent-squad/observability';
-import { Client } from 'pg';
+import { ScratchDatabase } from '@agent-squad/testing';
 import { DatabaseConnections } from '../database-connections';
 import { findPrismaDir } from '../migrations/migration-files';
 import { type PrismaClientClass, type PrismaClientLike } from '../prisma-client';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const ACQUIRE_TIMEOUT_MS = 1000;
 
 interface CoreClient extends PrismaClientLike {
@@ -19,8 +17,8 @@ interface CoreClient extends PrismaClientLike {
 const CoreClientClass = jest.requireActual<{ PrismaClient: PrismaClientClass<CoreClient> }>(join(findPrismaDir('core'), '..', 'libs', 'domains', 'core', 'src', 'generated', 'prisma', 'client')).PrismaClient;
 
 describe('an exhausted pool', () => {
-  const name = `asq_test_${randomBytes(6).toString('hex')}`;
-  const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+  const database = new ScratchDatabase();
+  const url = database.url;
   const metrics = new Metrics();
   let connections: DatabaseConnections;
 
@@ -31,14 +29,12 @@ describe('an exhausted pool', () => {
   });
   afterAll(async () => {
     await connections.onApplicationShutdown();
-    const admin = new Client({ connectionString: SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => admin.end());
+    await database.drop();
   });
 
   const poolState = async (state: string) => {
     const metric = await metrics.registry.getSingleMetric('db_pool_connections')!.get();
-    return metric.values.find((value) => value.labels['state'] === state && String(value.labels['pool']).endsWith(`/${name}`))?.value ?? 0;
+    return metric.values.find((value) => value.labels['state'] === state && String(value.labels['pool']).endsWith(`/${database.name}`))?.value ?? 0;
   };
 
   it('queues requests beyond size + overflow, then fails them with a 503 after the acquire timeout, not a hang', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AppConfig, ConfigModule, DOMAINS, ROLES, envSchema, type DatabaseTarget, type Domain } from '@agent-squad/config';
+import { databaseUrl, TEST_POSTGRES_URL as SERVER } from '@agent-squad/testing';
 import { Client } from 'pg';
 import { DatabaseConnections } from './database-connections';
 import { DatabaseModule } from './database.module';
@@ -12,7 +13,6 @@ import { findPrismaDir } from './migrations/migration-files';
 import { type PrismaClientClass, type PrismaClientLike } from './prisma-client';
 import { isUniqueViolation } from './prisma-errors';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** The slice of a generated client these tests use; the real clients are typed per domain. */
 interface AnyClient extends PrismaClientLike {
@@ -60,7 +60,7 @@ describe.each([
   let second: string;
   let moduleRef: TestingModule | undefined;
   const target = (name: string): DatabaseTarget =>
-    shape === 'PGlite' ? { kind: 'pglite', dataDir: name } : { kind: 'postgres', url: Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString() };
+    shape === 'PGlite' ? { kind: 'pglite', dataDir: name } : { kind: 'postgres', url: databaseUrl(SERVER, name) };
 
   beforeAll(async () => {
     first = makeName();
@@ -147,7 +147,7 @@ describe.each([
 describe('DatabaseConnections specifics', () => {
   it('on PostgreSQL, SKIP LOCKED passes over a row another transaction holds', async () => {
     const name = `asq_test_${randomBytes(6).toString('hex')}`;
-    const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+    const url = databaseUrl(SERVER, name);
     const connections = new DatabaseConnections(config({ core: { kind: 'postgres', url }, intelligence: { kind: 'postgres', url }, integration: { kind: 'postgres', url }, billing: { kind: 'postgres', url } }));
     try {
       const core = await connections.client('core', clientClass('core'));
@@ -175,7 +175,7 @@ describe('DatabaseConnections specifics', () => {
     ['prepares nothing with DATABASE_PREPARED_STATEMENTS=0', '0', 0],
   ])('on PostgreSQL, %s', async (_, prepared, expected) => {
     const name = `asq_test_${randomBytes(6).toString('hex')}`;
-    const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+    const url = databaseUrl(SERVER, name);
     const target: DatabaseTarget = { kind: 'postgres', url };
     // One connection, so the session that lists prepared statements is the one that ran them.
     const env = { DATABASE_POOL_SIZE: '1', DATABASE_POOL_OVERFLOW: '0', DATABASE_PREPARED_STATEMENTS: prepared };
@@ -195,7 +195,7 @@ describe('DatabaseConnections specifics', () => {
   it('does not migrate when DATABASE_MIGRATE_ON_START is false', async () => {
     const name = `asq_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(`CREATE DATABASE "${name}"`);
-    const url = Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
+    const url = databaseUrl(SERVER, name);
     const target: DatabaseTarget = { kind: 'postgres', url };
     const connections = new DatabaseConnections(config({ core: target, intelligence: target, integration: target, billing: target }, { DATABASE_MIGRATE_ON_START: 'false' }));
     try {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig, ROLES, envSchema, type DatabaseTarget } from '@agent-squad/config';
 import { HealthRegistry, Metrics } from '@agent-squad/observability';
+import { databaseUrl, ScratchDatabase } from '@agent-squad/testing';
 import { Client } from 'pg';
 import { DatabaseConnections } from '../database-connections';
 import { findPrismaDir } from '../migrations/migration-files';
@@ -14,7 +15,6 @@ import { runAsUser } from './user-scope';
  * `replica` on 5433, `.ci/run` starts it). Pausing its replay or stopping it affects every user
  * of it: only this file does so, and the other suites using it run after the integration tests.
  */
-const PRIMARY = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REPLICA = process.env.TEST_POSTGRES_REPLICA_URL ?? 'postgresql://postgres@127.0.0.1:5433/postgres';
 const REPLICA_CLUSTER = (process.env.TEST_POSTGRES_REPLICA_CLUSTER ?? '15/replica').split('/') as [string, string];
 const MAX_LAG_MS = 1500;
@@ -31,8 +31,6 @@ interface CoreClient extends PrismaClientLike {
   };
 }
 const CoreClientClass = jest.requireActual<{ PrismaClient: PrismaClientClass<CoreClient> }>(join(findPrismaDir('core'), '..', 'libs', 'domains', 'core', 'src', 'generated', 'prisma', 'client')).PrismaClient;
-
-const onDatabase = (server: string, name: string) => Object.assign(new URL(server), { pathname: `/${name}` }).toString();
 
 async function sql(server: string, text: string): Promise<void> {
   const client = new Client({ connectionString: server });
@@ -54,7 +52,7 @@ async function until(condition: () => Promise<boolean> | boolean, what: string, 
 }
 
 describe('reads on a streaming replica', () => {
-  const name = `asq_test_${randomBytes(6).toString('hex')}`;
+  const database = new ScratchDatabase();
   const metrics = new Metrics();
   const health = new HealthRegistry();
   let connections: DatabaseConnections;
@@ -81,7 +79,7 @@ describe('reads on a streaming replica', () => {
   const listAs = (userId: string) => runAsUser(userId, () => db.squad.findMany({ where: { ownerId: userId } }));
 
   beforeAll(async () => {
-    const target: DatabaseTarget = { kind: 'postgres', url: onDatabase(PRIMARY, name), replicas: [onDatabase(REPLICA, name)] };
+    const target: DatabaseTarget = { kind: 'postgres', url: database.url, replicas: [databaseUrl(REPLICA, database.name)] };
     const env = envSchema.parse({ DATABASE_POOL_SIZE: '4', DATABASE_REPLICA_CHECK_EVERY_MS: '100', DATABASE_REPLICA_MAX_LAG_MS: String(MAX_LAG_MS) });
     const config = new AppConfig([...ROLES], env, { core: target, intelligence: target, integration: target, billing: target }, { kind: 'local' }, { kind: 'inline' }, 'x'.repeat(32));
     connections = new DatabaseConnections(config, metrics, health);
@@ -92,7 +90,7 @@ describe('reads on a streaming replica', () => {
   afterAll(async () => {
     await sql(REPLICA, 'SELECT pg_wal_replay_resume()').catch(() => undefined);
     await connections.onApplicationShutdown();
-    await sql(onDatabase(PRIMARY, 'postgres'), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await database.drop();
   });
 
   it("sends a user's reads to the replica, and reads made for no user to the primary", async () => {
@@ -117,7 +115,7 @@ describe('reads on a streaming replica', () => {
 
       expect((await targetOf(() => listAs(other))).target).toBe('replica-0');
       // The replica really is behind: the writer's squad is not there yet.
-      const onReplica = new Client({ connectionString: onDatabase(REPLICA, name) });
+      const onReplica = new Client({ connectionString: databaseUrl(REPLICA, database.name) });
       await onReplica.connect();
       const rows = await onReplica.query('SELECT name FROM core.squads WHERE id = $1', [created.id]).finally(() => onReplica.end());
       expect(rows.rows).toEqual([]);

@@ -1,6 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig, ROLES, envSchema, type DatabaseTarget } from '@agent-squad/config';
+import { ScratchDatabase } from '@agent-squad/testing';
 import { Client } from 'pg';
 import { DatabaseConnections } from '../database-connections';
 import { findPrismaDir } from '../migrations/migration-files';
@@ -8,7 +9,6 @@ import { type PrismaClientClass, type PrismaClientLike } from '../prisma-client'
 import { ShardRouter } from './shard-router';
 import { runAsUser } from './user-scope';
 
-const SERVER = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 interface CoreClient extends PrismaClientLike {
   user: { create(args: { data: { id: string; email: string; name: string; passwordHash: string } }): Promise<{ id: string }> };
@@ -20,21 +20,19 @@ interface CoreClient extends PrismaClientLike {
 }
 const CoreClientClass = jest.requireActual<{ PrismaClient: PrismaClientClass<CoreClient> }>(join(findPrismaDir('core'), '..', 'libs', 'domains', 'core', 'src', 'generated', 'prisma', 'client')).PrismaClient;
 
-const onDatabase = (name: string) => Object.assign(new URL(SERVER), { pathname: `/${name}` }).toString();
-
-async function query(name: string, text: string, values: unknown[] = []): Promise<unknown[]> {
-  const client = new Client({ connectionString: onDatabase(name) });
+async function query(shard: ScratchDatabase, text: string, values: unknown[] = []): Promise<unknown[]> {
+  const client = new Client({ connectionString: shard.url });
   await client.connect();
   return (await client.query(text, values).finally(() => client.end())).rows;
 }
 
 describe('the core domain over two shards', () => {
-  const shardNames = [0, 1].map(() => `asq_test_${randomBytes(6).toString('hex')}`);
+  const shards = [0, 1].map(() => new ScratchDatabase());
   let connections: DatabaseConnections;
   let db: CoreClient;
 
   beforeAll(async () => {
-    const urls = shardNames.map(onDatabase);
+    const urls = shards.map((shard) => shard.url);
     const core: DatabaseTarget = { kind: 'postgres', url: urls[0]!, replicas: [], shards: urls };
     const other: DatabaseTarget = { kind: 'postgres', url: urls[0]!, replicas: [] };
     const config = new AppConfig([...ROLES], envSchema.parse({ DATABASE_POOL_SIZE: '2' }), { core, intelligence: other, integration: other, billing: other }, { kind: 'local' }, { kind: 'inline' }, 'x'.repeat(32));
@@ -43,7 +41,7 @@ describe('the core domain over two shards', () => {
   });
   afterAll(async () => {
     await connections.onApplicationShutdown();
-    for (const name of shardNames) await query('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await Promise.all(shards.map((shard) => shard.drop()));
   });
 
   it("stores each user's rows on the user's shard only, and finds them there", async () => {
@@ -62,9 +60,9 @@ describe('the core domain over two shards', () => {
     expect(new Set(users.map((user) => router.shardOf(user)))).toEqual(new Set([0, 1]));
     for (const user of users) {
       const home = router.shardOf(user);
-      for (const [index, name] of shardNames.entries()) {
-        const squads = await query(name, 'SELECT name FROM core.squads WHERE "ownerId" = $1', [user]);
-        const userRows = await query(name, 'SELECT id FROM core.users WHERE id = $1', [user]);
+      for (const [index, shard] of shards.entries()) {
+        const squads = await query(shard, 'SELECT name FROM core.squads WHERE "ownerId" = $1', [user]);
+        const userRows = await query(shard, 'SELECT id FROM core.users WHERE id = $1', [user]);
         expect({ user, index, squads: squads.length, users: userRows.length }).toEqual({ user, index, squads: index === home ? 2 : 0, users: index === home ? 1 : 0 });
       }
       expect((await runAsUser(user, () => db.squad.findMany({ where: { ownerId: user } }))).map((squad) => squad.name).sort()).toEqual([`second squad of ${user}`, `squad of ${user}`]);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AUTH_SERVICE, BILLING_SERVICE, DOCUMENTS_SERVICE, EXECUTIONS_SERVICE, INTEGRATION_SERVICE, SQUADS_SERVICE, TASKS_SERVICE } from '@agent-squad/contracts';
 import { rpcClientProvider } from '@agent-squad/messaging';
+import { ApiLatencyReporter } from './api-latency-reporter';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
 import { ApiKeysController } from './controllers/api-keys.controller';
@@ -30,6 +31,7 @@ import { ExecutionStream } from './streaming/execution-stream';
     { provide: APP_GUARD, useClass: AuthGuard },
     ExecutionStream,
     TokenService,
+    ApiLatencyReporter,
   ],
 })
 export class GatewayModule {}

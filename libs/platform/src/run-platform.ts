@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, type Role } from '@agent-squad/config';
 import { createHttpApp, instrumentHttp, logRequests, mountOpenApi } from '@agent-squad/http';
-import { createRootLogger, Metrics, PinoNestLogger, startTracing } from '@agent-squad/observability';
+import { ApiLatencyWindow, createRootLogger, Metrics, PinoNestLogger, startTracing } from '@agent-squad/observability';
 import { PlatformModule } from './platform.module';
 import { applyNiceness } from './process-niceness';
 
@@ -21,7 +21,7 @@ export async function runPlatform(env: NodeJS.ProcessEnv, defaultRoles: readonly
       await startTracing({ endpoint, serviceName: config.env.OTEL_SERVICE_NAME ?? `agent-squad-${config.roles.join('+')}`, exportDelayMs: config.env.OTEL_BSP_SCHEDULE_DELAY });
     }
     const app = await createHttpApp(PlatformModule.for(config), { bodyLimit: config.env.BODY_LIMIT_BYTES, logger: new PinoNestLogger(logger) });
-    instrumentHttp(app, app.get(Metrics));
+    instrumentHttp(app, app.get(Metrics), app.get(ApiLatencyWindow));
     logRequests(app, logger);
     if (config.hosts('gateway')) mountOpenApi(app, VERSION);
     await app.listen({ port: config.env.PORT, host: config.env.HOST });

@@ -83,6 +83,12 @@ export const envSchema = z.object({
 
   /** Jobs one worker process runs at once; unset: 100, or 8 on the embedded PGlite (see AppConfig.workerConcurrency). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  /**
+   * API-first on a shared host: above this 90th-percentile API latency (ms, as the gateways report
+   * it every 100 ms) workers halve how many executions they run at once, and win it back while the
+   * API is fast or idle. 0: off. Set it on gateways and workers alike.
+   */
+  WORKER_YIELD_LATENCY_MS: int(0, 0),
   /** How long a worker's claim on a job lasts without renewal: the bound on noticing a dead worker. */
   JOB_LOCK_MS: int(10_000, 1000),
   OUTBOX_POLL_MS: int(1000, 10),

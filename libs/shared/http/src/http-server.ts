@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Metrics } from '@agent-squad/observability';
+import type { ApiLatencyWindow, Metrics } from '@agent-squad/observability';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Counter, Histogram } from 'prom-client';
 import { ProblemFilter } from './problem.filter';
@@ -57,8 +57,8 @@ function configureFastify(fastify: FastifyInstance): void {
   traceRequests(fastify);
 }
 
-/** Request duration and count per route template, and open connections. */
-export function instrumentHttp(app: INestApplication, metrics: Metrics): void {
+/** Request duration and count per route template, and open connections; API requests' durations also into `latency`. */
+export function instrumentHttp(app: INestApplication, metrics: Metrics, latency: ApiLatencyWindow): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   // The series of each (method, route, status), bound once: labelling on every request hashes the labels each time.
   const series = new Map<string, { duration: Histogram.Internal<string>; requests: Counter.Internal }>();
@@ -73,6 +73,7 @@ export function instrumentHttp(app: INestApplication, metrics: Metrics): void {
     }
     bound.duration.observe(reply.elapsedTime / 1000);
     bound.requests.inc();
+    if (route.startsWith('/v1/')) latency.record(reply.elapsedTime);
     done();
   });
   fastify.server.on('connection', (socket) => {

@@ -1,4 +1,5 @@
 export * from './context/request-context';
+export * from './api-latency-window';
 export * from './health';
 export * from './logger';
 export * from './metrics';

@@ -12,3 +12,4 @@ export * from './queues';
 export * from './schedule/clock';
 export * from './schedule/periodic';
 export * from './schedule/run-every';
+export * from './yielding-concurrency';

@@ -55,6 +55,9 @@ export abstract class JobQueue {
   /** Starts taking this queue's jobs in this process (once per queue). */
   abstract process<T>(queue: QueueContract<T>, handler: JobHandler<T>, options?: ProcessOptions): void;
 
+  /** Changes how many of the queue's jobs this process runs at once (it must process the queue); running jobs beyond it finish. */
+  abstract setConcurrency<T>(queue: QueueContract<T>, concurrency: number): void;
+
   abstract counts<T>(queue: QueueContract<T>): Promise<QueueCounts>;
 
   /** When the job that has waited longest became due (epoch ms), or null when none waits. */

@@ -1,2 +1,3 @@
 export * from './event-contract';
 export * from './execution-events';
+export * from './api-latency';

@@ -6,6 +6,7 @@ import { collector, deferred } from '@agent-squad/testing';
 import { REDIS_URL, RedisTestStack } from '../testing/redis-test-kit';
 import { kill, spawnTs, waitForLine } from '../testing/spawn-ts';
 import { BullMqQueue } from './bullmq-queue';
+import { expectConcurrencyFollowsSetting } from '../testing/concurrency-change';
 
 const WORK = defineQueue<{ n: number }>('work');
 const LOCK_MS = 1000;
@@ -30,6 +31,10 @@ describe('BullMqQueue', () => {
     const done = await jobs.done;
     expect(done.map((job) => job.data.n)).toEqual([0, 1, 5]);
     expect(done[0]).toEqual({ id: 'plain', data: { n: 0 }, attempt: 1 });
+  });
+
+  it('changes how many jobs run at once while it processes', async () => {
+    await expectConcurrencyFollowsSetting(await stack.queue(), WORK);
   });
 
   it('retries a failing job with exponential backoff', async () => {

@@ -32,7 +32,7 @@ const MAX_STALLS = 20;
 /** The job queue of the split shapes, on BullMQ and Redis. */
 export class BullMqQueue extends JobQueue {
   private readonly queues = new Map<string, Queue>();
-  private readonly workers: Worker[] = [];
+  private readonly workers = new Map<string, Worker>();
   private closing?: Promise<void>;
 
   private constructor(
@@ -121,7 +121,14 @@ export class BullMqQueue extends JobQueue {
       else this.logger.error(`${where} failed for good: ${error.message}`);
     });
     worker.on('error', (error) => this.logger.error(`worker for ${contract.name}: ${error.message}`));
-    this.workers.push(worker);
+    this.workers.set(contract.name, worker);
+  }
+
+  override setConcurrency<T>(contract: QueueContract<T>, concurrency: number): void {
+    const worker = this.workers.get(contract.name);
+    if (!worker) throw new Error(`Queue ${contract.name} is not processed in this process`);
+    worker.concurrency = concurrency;
+    (this.options.observer ?? SILENT_OBSERVER).consuming(contract.name, concurrency);
   }
 
   /** Puts a deferred job back in line (the `skipAttempt` moves of BullMQ), then tells the worker it moved. */
@@ -137,7 +144,7 @@ export class BullMqQueue extends JobQueue {
   }
 
   override async stopProcessing(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.workers.values()].map((worker) => worker.close()));
   }
 
   override async counts<T>(contract: QueueContract<T>): Promise<QueueCounts> {

@@ -77,6 +77,12 @@ export class InlineLane {
     this.schedulePump();
   }
 
+  setConcurrency(concurrency: number): void {
+    if (!this.handler) throw new Error(`Queue ${this.name} is not processed in this process`);
+    this.concurrency = concurrency;
+    this.schedulePump();
+  }
+
   counts(): QueueCounts {
     return { waiting: this.waiting.length, active: this.running.size, delayed: this.delayed.size, failed: this.failed.length };
   }

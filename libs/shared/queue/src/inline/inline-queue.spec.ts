@@ -3,6 +3,7 @@ import type { Job } from '../job-queue';
 import { defineQueue } from '../queue-contract';
 import { collector, deferred } from '@agent-squad/testing';
 import { InlineQueue } from './inline-queue';
+import { expectConcurrencyFollowsSetting } from '../testing/concurrency-change';
 
 const WORK = defineQueue<{ n: number }>('work');
 
@@ -47,6 +48,8 @@ describe('InlineQueue', () => {
     expect(await queue.counts(WORK)).toEqual({ waiting: 3, active: 2, delayed: 1, failed: 0 });
     release.resolve();
   });
+
+  it('changes how many jobs run at once while it processes', () => expectConcurrencyFollowsSetting(queue, WORK));
 
   it('runs jobs without priority first, then by priority, FIFO within one', async () => {
     const order = collector<number>(4);

@@ -39,6 +39,11 @@ export class InlineQueue extends JobQueue {
     this.lane(queue.name).process(observed, concurrency);
   }
 
+  override setConcurrency<T>(queue: QueueContract<T>, concurrency: number): void {
+    this.lane(queue.name).setConcurrency(concurrency);
+    (this.options.observer ?? SILENT_OBSERVER).consuming(queue.name, concurrency);
+  }
+
   override async counts<T>(queue: QueueContract<T>): Promise<QueueCounts> {
     return this.lane(queue.name).counts();
   }

@@ -1,0 +1,44 @@
+import { YieldingConcurrency } from './yielding-concurrency';
+
+describe('YieldingConcurrency', () => {
+  it('starts at the maximum and halves, down to 1, while the API is slower than the target', () => {
+    const concurrency = new YieldingConcurrency(100, 50);
+    expect(concurrency.limit).toBe(100);
+    const limits = Array.from({ length: 8 }, () => {
+      concurrency.report(80);
+      return concurrency.tick(100);
+    });
+    expect(limits).toEqual([50, 25, 12, 6, 3, 1, 1, 1]);
+  });
+
+  it('judges a window by its slowest gateway', () => {
+    const concurrency = new YieldingConcurrency(8, 50);
+    concurrency.report(10);
+    concurrency.report(60);
+    expect(concurrency.tick(8)).toBe(4);
+  });
+
+  it('while the limit is in use: one more while the API answers under half the target, held up to the target, doubled while the API is idle', () => {
+    const concurrency = new YieldingConcurrency(40, 50);
+    for (let i = 0; i < 6; i++) {
+      concurrency.report(90);
+      concurrency.tick(40);
+    }
+    expect(concurrency.limit).toBe(1);
+    concurrency.report(10);
+    expect(concurrency.tick(1)).toBe(2);
+    concurrency.report(40);
+    expect(concurrency.tick(2)).toBe(2);
+    const idle = [2, 4, 8, 16, 32].map((running) => concurrency.tick(running));
+    expect(idle).toEqual([4, 8, 16, 32, 40]);
+  });
+
+  it('comes down to what is in use (plus one) while the limit is not, so requests after a quiet spell meet few executions', () => {
+    const concurrency = new YieldingConcurrency(100, 50);
+    expect(concurrency.tick(0)).toBe(1);
+    concurrency.report(10);
+    expect(concurrency.tick(1)).toBe(2);
+    concurrency.report(10);
+    expect(concurrency.tick(0)).toBe(1);
+  });
+});

@@ -33,12 +33,12 @@ describe('YieldingConcurrency', () => {
     expect(idle).toEqual([4, 8, 16, 32, 40]);
   });
 
-  it('comes down to what is in use (plus one) while the limit is not, so requests after a quiet spell meet few executions', () => {
+  it('comes down to what is in use (plus one) once the limit has gone unused for ten windows, holding it until then', () => {
     const concurrency = new YieldingConcurrency(100, 50);
-    expect(concurrency.tick(0)).toBe(1);
-    concurrency.report(10);
-    expect(concurrency.tick(1)).toBe(2);
-    concurrency.report(10);
-    expect(concurrency.tick(0)).toBe(1);
+    const held = Array.from({ length: 9 }, () => concurrency.tick(3));
+    expect(held).toEqual(Array.from({ length: 9 }, () => 100));
+    expect(concurrency.tick(3)).toBe(4);
+    // In use again: growth resumes at once.
+    expect(concurrency.tick(4)).toBe(8);
   });
 });

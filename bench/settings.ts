@@ -45,7 +45,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   // As README suggests for workers sharing a host with the API: requests get the CPU and the
   // database before background executions. Measured (split, POST @200/s): niceness 10 alone cut a
   // cold phase's p99 from 4.5 s to 0.5 s once; with WORKER_YIELD_LATENCY_MS=25 the bench's phase
-  // went from 296–582 ms to 131 ms, the execution bursts from ~100 to 68–86/s. The 60 s
+  // went from 296–582 ms to 128 ms, the execution bursts from ~100 to 94–98/s. The 60 s
   // executions run measures throughput alone, without these (80 vs 71/s with niceness).
   appEnv: { worker: { PROCESS_NICENESS: '10', WORKER_YIELD_LATENCY_MS: '25' }, gateway: { WORKER_YIELD_LATENCY_MS: '25' } },
   cpuProfile: false,

@@ -118,6 +118,38 @@ describe.each([
     expect(String(direct[0]!['numeric'])).toBe('1.1');
   });
 
+  it("answers findUnique reads on the driver exactly as Prisma does (Prisma's own inside a transaction)", async () => {
+    type Reader = { findUnique(args: object): Promise<unknown>; create(args: { data: object }): Promise<{ id?: string }> };
+    const model = (client: AnyClient, name: string) => (client as unknown as Record<string, Reader>)[name]!;
+    const core = moduleRef!.get<AnyClient>('coreDb');
+    const billing = moduleRef!.get<AnyClient>('billingDb');
+    const ownerId = randomUUID();
+    const user = await model(core, 'user').create({ data: { email: 'unique-reads@example.com', name: 'Ada', passwordHash: 'hash' } });
+    const squad = await model(core, 'squad').create({ data: { ownerId, name: 'Reads', members: { create: [{ position: 0, role: 'developer', name: 'Dev', model: 'offline', tools: ['document_search', 'x'] }] } } });
+    await model(core, 'apiKey').create({ data: { userId: user.id, name: 'ci', prefix: 'asq_ab', keyHash: 'hash-1' } });
+    await model(core, 'idempotencyRecord').create({ data: { ownerId, scope: 'tasks', key: 'k1', response: { status: 202, body: { ids: [1, 2] } } } });
+    await model(billing, 'usageCounter').create({ data: { userId: ownerId, period: '2026-12', executions: 3, promptTokens: 9007199254740993n } });
+    const reads: [AnyClient, string, object][] = [
+      [core, 'user', { where: { id: user.id } }],
+      [core, 'user', { where: { email: 'unique-reads@example.com' }, select: { id: true, createdAt: true } }],
+      [core, 'user', { where: { id: user.id, name: 'someone else' } }],
+      [core, 'user', { where: { id: randomUUID() } }],
+      [core, 'apiKey', { where: { keyHash: 'hash-1' } }],
+      [core, 'member', { where: { squadId_position: { squadId: squad.id, position: 0 } } }],
+      [core, 'squad', { where: { id: squad.id }, include: { members: true } }],
+      [core, 'idempotencyRecord', { where: { ownerId_scope_key: { ownerId, scope: 'tasks', key: 'k1' } } }],
+      [billing, 'usageCounter', { where: { userId_period: { userId: ownerId, period: '2026-12' } } }],
+    ];
+    for (const [client, name, args] of reads) {
+      const direct = await model(client, name).findUnique(args);
+      const viaPrisma = await client.$transaction((tx) => model(tx, name).findUnique(args));
+      expect([name, args, direct]).toEqual([name, args, viaPrisma]);
+    }
+    // A malformed id is a data error: Prisma reports it, the same way either path.
+    const malformed = (db: AnyClient) => model(db, 'user').findUnique({ where: { id: 'not-a-uuid' } }).catch((error: { code?: string }) => [error.constructor.name, error.code]);
+    expect(await malformed(core)).toEqual(await core.$transaction((tx) => malformed(tx)));
+  });
+
   it('reports a unique violation of raw SQL run on the driver like one through Prisma', async () => {
     const core = moduleRef!.get<AnyClient>('coreDb');
     const insert = (db: AnyClient) => db.$executeRaw`INSERT INTO core.users (id, email, name, "passwordHash") VALUES (${randomUUID()}::uuid, 'ada@example.com', 'Ada', 'hash')`;

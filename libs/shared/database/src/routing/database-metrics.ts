@@ -4,6 +4,11 @@ import { type Pool } from 'pg';
 
 export type QueryKind = 'read' | 'write';
 
+/** Times one operation on one domain's target (primary, replica-N, shard-N). */
+export interface TargetMetrics {
+  observe(kind: QueryKind, operation: string, ms: number): void;
+}
+
 const single = <M>(registry: Registry, name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
 
 /** Pools whose state each registry reports; one gauge per registry, fed by every DatabaseConnections on it. */
@@ -73,17 +78,25 @@ export class DatabaseMetrics {
     this.pools.delete(name);
   }
 
-  /** Exports the target's slow-query count from the start, at zero, so a dashboard sees the series before the first slow query. */
-  watch(domain: string, target: string): void {
-    this.slow.inc({ domain, target }, 0);
-  }
-
-  observe(domain: string, target: string, kind: QueryKind, operation: string, ms: number): void {
-    this.duration.observe({ domain, target, kind }, ms / 1000);
-    this.operations.inc({ domain, target, kind });
-    if (ms >= this.slowMs) {
-      this.slow.inc({ domain, target });
-      this.logger.warn(`slow ${kind} on ${domain}/${target}: ${operation} took ${Math.round(ms)} ms`);
-    }
+  /**
+   * The series of one domain's target, bound once (labelling a series on every query hashes its
+   * labels each time). Exports the target's slow-query count from the start, at zero, so a
+   * dashboard sees the series before the first slow query.
+   */
+  target(domain: string, target: string): TargetMetrics {
+    const slow = this.slow.labels({ domain, target });
+    slow.inc(0);
+    const series = (kind: QueryKind) => ({ duration: this.duration.labels({ domain, target, kind }), operations: this.operations.labels({ domain, target, kind }) });
+    const byKind = { read: series('read'), write: series('write') };
+    return {
+      observe: (kind, operation, ms) => {
+        byKind[kind].duration.observe(ms / 1000);
+        byKind[kind].operations.inc();
+        if (ms >= this.slowMs) {
+          slow.inc();
+          this.logger.warn(`slow ${kind} on ${domain}/${target}: ${operation} took ${Math.round(ms)} ms`);
+        }
+      },
+    };
   }
 }

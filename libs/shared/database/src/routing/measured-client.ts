@@ -34,8 +34,7 @@ export type Measure = <T>(kind: QueryKind, operation: string, run: () => Promise
  * reads see it.
  */
 export function measurer(labels: { domain: string; target: string }, metrics: DatabaseMetrics, writes?: WriteRecorder): Measure {
-  const { domain, target } = labels;
-  metrics.watch(domain, target);
+  const series = metrics.target(labels.domain, labels.target);
   return async (kind, operation, run) => {
     if (kind === 'write' && writes) currentScope()?.written.add(writes);
     const started = performance.now();
@@ -44,7 +43,7 @@ export function measurer(labels: { domain: string; target: string }, metrics: Da
     } catch (error) {
       throw withPoolTimeoutCode(error);
     } finally {
-      metrics.observe(domain, target, kind, operation, performance.now() - started);
+      series.observe(kind, operation, performance.now() - started);
     }
   };
 }

@@ -41,4 +41,21 @@ describe('YieldingConcurrency', () => {
     // In use again: growth resumes at once.
     expect(concurrency.tick(4)).toBe(8);
   });
+
+  it('when requests come back after an idle spell, goes back at once to the limit that last served them', () => {
+    const concurrency = new YieldingConcurrency(64, 50);
+    for (let i = 0; i < 4; i++) {
+      concurrency.report(90);
+      concurrency.tick(64);
+    }
+    expect(concurrency.limit).toBe(4);
+    const idle = [4, 8, 16, 32].map((running) => concurrency.tick(running));
+    expect(idle).toEqual([8, 16, 32, 64]);
+    concurrency.report(10);
+    expect(concurrency.tick(64)).toBe(5);
+    // Idle again: the limit that served the last requests (5) is the one traffic finds.
+    concurrency.tick(5);
+    concurrency.report(80);
+    expect(concurrency.tick(10)).toBe(2);
+  });
 });

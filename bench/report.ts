@@ -136,7 +136,7 @@ export function renderReport(report: BenchReport): string {
       '—',
       cpuPerOp(shape.postFixed, post.total),
       failures(post),
-      `**${pass ? 'PASS' : 'FAIL'}** (p99 < ${target.p99TargetMs} ms at ≥ 95 % of the rate, no errors); ${target.durationSeconds} s`,
+      `**${pass ? 'PASS' : 'FAIL'}** (p99 < ${target.p99TargetMs} ms at ≥ 95 % of the rate, no errors); ${target.durationSeconds} s after ${target.warmupSeconds} s at the rate unmeasured`,
     ]);
   }
   for (const shape of report.shapes) {

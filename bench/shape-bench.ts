@@ -80,7 +80,9 @@ export async function benchShape(shape: Shape, settings: BenchSettings, log: (li
     );
     const finishedBefore = sum(await readFinished(workerUrls(stack)));
     const acceptedBefore = await readAcceptedTasks(stack.gatewayUrls);
-    const { rate, durationSeconds, connections } = settings.fixedRate;
+    const { rate, warmupSeconds, durationSeconds, connections } = settings.fixedRate;
+    // Steady state at the rate first (pools refilled, the workers' limits settled), as the GET phases warm up.
+    await runOpenLoop({ ...base, title: `POST tasks @${rate}/s warm-up (${shape})`, method: 'POST', next: posts, maxSockets: connections, durationSeconds: warmupSeconds, rate });
     const postFixed = await measure(() => runOpenLoop({ ...base, title: `POST tasks @${rate}/s (${shape})`, method: 'POST', next: posts, maxSockets: connections, durationSeconds, rate }));
     log(`${shape}: POST tasks @${rate}/s achieved ${postFixed.result.requestsPerSecond.toFixed(0)}/s, p99 ${postFixed.result.p99} ms`);
     const postMax = await measure(() => runLoad({ ...base, title: `POST tasks max (${shape})`, method: 'POST', next: posts, ...settings.maxPost }));

@@ -1,6 +1,7 @@
 import type { Bus, LiveSubscription } from '@agent-squad/messaging';
 import { Cache } from './cache';
 import { isShared, type CacheKey } from './cache-keys';
+import { deepFreeze } from './frozen-values';
 import type { CacheMetrics, InvalidationSource } from './cache-metrics';
 import type { CachePolicy } from './cache-policy';
 import { CACHE_INVALIDATED, LIVE_INVALIDATION_SUBJECT, RecentTokens, type Invalidation, type LiveInvalidation } from './invalidation';
@@ -142,11 +143,4 @@ export class LayeredCache extends Cache {
     const shared = invalidation.keys.filter(isShared);
     if (shared.length > 0) await this.l2?.invalidate(shared);
   }
-}
-
-/** Cached values are shared by every caller: freezing makes an accidental mutation fail loudly instead of corrupting them. */
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const child of Object.values(value)) deepFreeze(child);
 }

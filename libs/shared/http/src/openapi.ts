@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The docs UI's static files (swagger-ui-dist's, which change only with that package's version):
@@ -20,9 +21,14 @@ export function mountOpenApi(app: INestApplication, version: string): void {
     .addSecurityRequirements('bearer')
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', raw: ['json'] });
-  (app as NestFastifyApplication).getHttpAdapter().getInstance().addHook('onSend', (request, reply, payload, done) => {
-    if (reply.statusCode === 200 && IMMUTABLE_ASSET.test(request.url)) void reply.header('cache-control', IMMUTABLE);
-    done(null, payload);
+  // On the docs routes only (they are registered next), not as a hook every API response passes.
+  (app as NestFastifyApplication).getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/docs')) return;
+    const onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+      if (reply.statusCode === 200 && IMMUTABLE_ASSET.test(request.url)) void reply.header('cache-control', IMMUTABLE);
+      done(null, payload);
+    };
+    route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), onSend];
   });
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', raw: ['json'] });
 }

@@ -1,9 +1,9 @@
-import { currentTraceparent, incomingContext, openSpan, runInContext, runInRequest, SpanKind, SpanStatusCode, tracingOn, type Span, type TraceContext } from '@agent-squad/observability';
+import { currentRequestId, currentTraceparent, incomingContext, openSpan, runInContext, runInRequest, SpanKind, SpanStatusCode, tracingOn, type Span, type TraceContext } from '@agent-squad/observability';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 interface Traced {
-  span?: Span;
-  context?: TraceContext;
+  span: Span;
+  context: TraceContext;
 }
 
 const TRACED = Symbol('traced');
@@ -12,32 +12,38 @@ const UNTRACED_ROUTES = /^\/(health\/|metrics$)/;
 type TracedRequest = FastifyRequest & { [TRACED]?: Traced };
 
 /**
- * Serves each request inside its request context (every log line carries its `requestId`) and,
- * with tracing on, inside a server span continuing the caller's `traceparent`; the response
- * carries `traceparent` so a client can find its trace. The context is entered again before the
- * handler because body parsing runs outside the async context the first hook entered.
+ * Serves each request inside its request context (every log line carries its `requestId`, which
+ * the response echoes in `x-request-id`) and, with tracing on when the server is built, inside a
+ * server span continuing the caller's `traceparent`; the response then carries `traceparent` so a
+ * client can find its trace. The context is entered again before the handler when body parsing
+ * left it. Callback-style hooks: an async hook costs a promise on every request.
  */
 export function traceRequests(fastify: FastifyInstance): void {
+  const tracing = tracingOn();
   fastify.addHook('onRequest', (request: TracedRequest, reply, done) => {
-    const traced: Traced = {};
-    const route = request.routeOptions.url ?? 'unmatched';
-    if (tracingOn() && !UNTRACED_ROUTES.test(route)) {
-      const opened = openSpan(`HTTP ${request.method} ${route}`, {
-        kind: SpanKind.SERVER,
-        parent: incomingContext(request.headers as Record<string, string>),
-        attributes: { 'http.request.method': request.method, 'http.route': route },
-      });
-      traced.span = opened.span;
-      traced.context = opened.context;
+    void reply.header('x-request-id', request.id);
+    if (tracing) {
+      const route = request.routeOptions.url ?? 'unmatched';
+      if (!UNTRACED_ROUTES.test(route)) {
+        request[TRACED] = openSpan(`HTTP ${request.method} ${route}`, {
+          kind: SpanKind.SERVER,
+          parent: incomingContext(request.headers as Record<string, string>),
+          attributes: { 'http.request.method': request.method, 'http.route': route },
+        });
+      }
     }
-    request[TRACED] = traced;
     inRequestContext(request, () => {
-      const traceparent = traced.context && currentTraceparent();
+      const traceparent = request[TRACED] && currentTraceparent();
       if (traceparent) void reply.header('traceparent', traceparent);
       done();
     });
   });
-  fastify.addHook('preHandler', (request: TracedRequest, _reply, done) => inRequestContext(request, done));
+  fastify.addHook('preHandler', (request: TracedRequest, _reply, done) => {
+    // A bodiless request is still in the context its first hook entered: no second run needed.
+    if (!request[TRACED] && currentRequestId() === request.id) return done();
+    inRequestContext(request, done);
+  });
+  if (!tracing) return;
   fastify.addHook('onResponse', (request: TracedRequest, reply, done) => {
     const span = request[TRACED]?.span;
     if (span) {

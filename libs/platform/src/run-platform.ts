@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig, type Role } from '@agent-squad/config';
-import { createHttpApp, instrumentHttp, logRequests, mountOpenApi } from '@agent-squad/http';
+import { AuthGuard } from '@agent-squad/gateway';
+import { createHttpApp, instrumentHttp, logRequests, mountOpenApi, serveLeanReads } from '@agent-squad/http';
 import { ApiLatencyWindow, createRootLogger, Metrics, PinoNestLogger, startTracing } from '@agent-squad/observability';
 import { PlatformModule } from './platform.module';
 import { applyNiceness } from './process-niceness';
@@ -23,7 +24,10 @@ export async function runPlatform(env: NodeJS.ProcessEnv, defaultRoles: readonly
     const app = await createHttpApp(PlatformModule.for(config), { bodyLimit: config.env.BODY_LIMIT_BYTES, logger: new PinoNestLogger(logger) });
     instrumentHttp(app, app.get(Metrics), app.get(ApiLatencyWindow));
     logRequests(app, logger);
-    if (config.hosts('gateway')) mountOpenApi(app, VERSION);
+    if (config.hosts('gateway')) {
+      mountOpenApi(app, VERSION);
+      serveLeanReads(app, app.get(AuthGuard));
+    }
     await app.listen({ port: config.env.PORT, host: config.env.HOST });
     const address = app.getHttpServer().address();
     logger.info({ roles: config.roles, port: typeof address === 'object' && address ? address.port : config.env.PORT, embedded: config.embedded, niceness: config.env.PROCESS_NICENESS }, 'agent squad is ready');

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError, AuthApi, ErrorCode } from '@agent-squad/contracts';
-import { PUBLIC_ROUTE } from '@agent-squad/http';
+import { PUBLIC_ROUTE, type LeanAuthenticator } from '@agent-squad/http';
 import type { FastifyRequest } from 'fastify';
 import { TokenService } from './token.service';
 
@@ -11,9 +11,9 @@ export interface AuthenticatedRequest extends FastifyRequest {
 
 const API_KEY_PREFIX = 'asq_';
 
-/** Every route needs a bearer token (JWT or API key) unless marked @Public(). */
+/** Every route needs a bearer token (JWT or API key) unless marked @Public(); @LeanRead() routes authenticate through it too. */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard implements CanActivate, LeanAuthenticator {
   /** Whether each handler is public: its metadata never changes, so it is read once, not on every request. */
   private readonly publicHandlers = new WeakMap<object, boolean>();
 
@@ -23,13 +23,16 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthApi,
   ) {}
 
-  // Not async: a JWT is checked synchronously, so most requests pay for no promise here.
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic(context)) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    return this.authenticate(context.switchToHttp().getRequest<AuthenticatedRequest>());
+  }
+
+  /** Sets the request's `userId` from its bearer token, or throws 401. Not async: a JWT is checked synchronously, so most requests pay for no promise here. */
+  authenticate(request: FastifyRequest): true | Promise<true> {
     const token = bearerToken(request.headers.authorization);
-    if (token.startsWith(API_KEY_PREFIX)) return this.byApiKey(request, token);
-    request.userId = this.tokens.userIdOf(token);
+    if (token.startsWith(API_KEY_PREFIX)) return this.byApiKey(request as AuthenticatedRequest, token);
+    (request as AuthenticatedRequest).userId = this.tokens.userIdOf(token);
     return true;
   }
 
@@ -43,7 +46,7 @@ export class AuthGuard implements CanActivate {
     return isPublic;
   }
 
-  private async byApiKey(request: AuthenticatedRequest, key: string): Promise<boolean> {
+  private async byApiKey(request: AuthenticatedRequest, key: string): Promise<true> {
     request.userId = (await this.auth.authenticateApiKey({ key })).userId;
     return true;
   }

@@ -1,12 +1,18 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { AppError, idempotencyKeySchema } from '@agent-squad/contracts';
+import { leanArgument } from '@agent-squad/http';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from './auth.guard';
 
-/** The authenticated user's id (set by AuthGuard). */
-export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+const currentUser = createParamDecorator((_: unknown, context: ExecutionContext): string => {
   return context.switchToHttp().getRequest<AuthenticatedRequest>().userId;
 });
+
+/** The authenticated user's id (set by AuthGuard), for Nest's pipeline and for @LeanRead() alike. */
+export const CurrentUser = (): ParameterDecorator => (target, key, index) => {
+  currentUser()(target, key, index);
+  if (key !== undefined) leanArgument(target, key, index, (request) => (request as AuthenticatedRequest).userId);
+};
 
 /** The optional `Idempotency-Key` header, validated. */
 export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {

@@ -11,7 +11,7 @@ import {
   type ListQuery,
   type Page,
 } from '@agent-squad/contracts';
-import { ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
+import { LeanRead, ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
 import { CurrentUser } from '../auth/request-decorators';
 
 @ApiTags('api-keys')
@@ -26,6 +26,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @LeanRead()
   @ApiOperation({ summary: "The caller's API keys, without secrets" })
   list(@CurrentUser() ownerId: string, @ZodQuery(listQuerySchema) query: ListQuery): Promise<Page<ApiKeySummary>> {
     return this.auth.listApiKeys({ ownerId, ...query });

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthApi, loginSchema, signupSchema, type AuthResult, type LoginInput, type SignupInput, type User } from '@agent-squad/contracts';
-import { Public, ZodBody } from '@agent-squad/http';
+import { LeanRead, Public, ZodBody } from '@agent-squad/http';
 import { CurrentUser } from '../auth/request-decorators';
 import { TokenService } from '../auth/token.service';
 
@@ -31,6 +31,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @LeanRead()
   @ApiOperation({ summary: 'The authenticated user' })
   me(@CurrentUser() userId: string): Promise<User> {
     return this.auth.getUser({ userId });

@@ -14,7 +14,7 @@ import {
   type SearchInput,
   type SearchResults,
 } from '@agent-squad/contracts';
-import { ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
+import { LeanRead, ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
 import { CurrentUser, IdempotencyKey } from '../auth/request-decorators';
 
 @ApiTags('documents')
@@ -36,6 +36,7 @@ export class DocumentsController {
   }
 
   @Get(':id/documents')
+  @LeanRead()
   @ApiOperation({ summary: "The squad's documents, newest first, with their indexing status and chunk count" })
   list(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }, @ZodQuery(listQuerySchema) query: ListQuery): Promise<Page<DocumentSummary>> {
     return this.documents.list({ ownerId, squadId: id, ...query });

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { eventsQuerySchema, ExecutionsApi, idParamsSchema, listQuerySchema, type EventsQuery, type Execution, type ListQuery, type Message, type Page } from '@agent-squad/contracts';
-import { ZodParams, ZodQuery } from '@agent-squad/http';
+import { LeanRead, ZodParams, ZodQuery } from '@agent-squad/http';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, LastEventId } from '../auth/request-decorators';
 import { ExecutionStream } from '../streaming/execution-stream';
@@ -18,11 +18,13 @@ export class ExecutionsController {
   ) {}
 
   @Get(':id')
+  @LeanRead()
   get(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }): Promise<Execution> {
     return this.executions.get({ ownerId, executionId: id });
   }
 
   @Get(':id/messages')
+  @LeanRead()
   @ApiOperation({ summary: "The agents' messages, in order" })
   messages(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }, @ZodQuery(listQuerySchema) query: ListQuery): Promise<Page<Message>> {
     return this.executions.messages({ ownerId, executionId: id, ...query });

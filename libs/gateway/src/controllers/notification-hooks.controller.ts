@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { createNotificationHookSchema, idParamsSchema, IntegrationApi, type CreateNotificationHookInput, type NotificationDeliveryInfo, type NotificationHook } from '@agent-squad/contracts';
-import { ZodBody, ZodParams } from '@agent-squad/http';
+import { LeanRead, ZodBody, ZodParams } from '@agent-squad/http';
 import { CurrentUser } from '../auth/request-decorators';
 
 @ApiTags('notifications')
@@ -20,6 +20,7 @@ export class NotificationHooksController {
   }
 
   @Get()
+  @LeanRead()
   @ApiOperation({ summary: 'Your notification webhooks, without secrets' })
   list(@CurrentUser() ownerId: string): Promise<NotificationHook[]> {
     return this.integration.listNotificationHooks({ ownerId });
@@ -33,6 +34,7 @@ export class NotificationHooksController {
   }
 
   @Get(':id/deliveries')
+  @LeanRead()
   @ApiOperation({ summary: "The hook's 50 newest deliveries: pending, delivered, or failed with the last error" })
   deliveries(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }): Promise<NotificationDeliveryInfo[]> {
     return this.integration.listNotificationDeliveries({ ownerId, hookId: id });

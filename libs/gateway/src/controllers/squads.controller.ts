@@ -18,7 +18,7 @@ import {
   type UpdateMemberInput,
   type UpdateSquadInput,
 } from '@agent-squad/contracts';
-import { ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
+import { LeanRead, ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
 import { CurrentUser } from '../auth/request-decorators';
 
 @ApiTags('squads')
@@ -33,12 +33,14 @@ export class SquadsController {
   }
 
   @Get()
+  @LeanRead()
   @ApiOperation({ summary: "The caller's squads, newest first" })
   list(@CurrentUser() ownerId: string, @ZodQuery(listQuerySchema) query: ListQuery): Promise<Page<Squad>> {
     return this.squads.list({ ownerId, ...query });
   }
 
   @Get(':id')
+  @LeanRead()
   get(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }): Promise<Squad> {
     return this.squads.get({ ownerId, squadId: id });
   }

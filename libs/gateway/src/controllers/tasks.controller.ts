@@ -12,7 +12,7 @@ import {
   type SubmitTaskInput,
   type Task,
 } from '@agent-squad/contracts';
-import { ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
+import { LeanRead, ZodBody, ZodParams, ZodQuery } from '@agent-squad/http';
 import { CurrentUser, IdempotencyKey } from '../auth/request-decorators';
 
 const idempotencyHeader = ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request safely: the same key within 24 h returns the first answer' });
@@ -36,12 +36,14 @@ export class TasksController {
   }
 
   @Get('squads/:id/tasks')
+  @LeanRead()
   @ApiOperation({ summary: "A squad's tasks, newest first" })
   list(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }, @ZodQuery(listQuerySchema) query: ListQuery): Promise<Page<Task>> {
     return this.tasks.list({ ownerId, squadId: id, ...query });
   }
 
   @Get('tasks/:id')
+  @LeanRead()
   get(@CurrentUser() ownerId: string, @ZodParams(idParamsSchema) { id }: { id: string }): Promise<Task> {
     return this.tasks.get({ ownerId, taskId: id });
   }

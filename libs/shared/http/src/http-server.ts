@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toJson } from '@agent-squad/cache';
 import type { ApiLatencyWindow, Metrics } from '@agent-squad/observability';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter, Histogram } from 'prom-client';
 import { ProblemFilter } from './problem.filter';
 import { keepRawBody } from './raw-body';
@@ -16,6 +16,8 @@ export interface HttpServerOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Marks the metrics hook added to each route. */
+const OBSERVER = Symbol('http-metrics');
 
 /** Nest on Fastify with the platform's HTTP conventions (problem+json, request ids, metrics). */
 export async function createHttpApp(rootModule: unknown, options: HttpServerOptions): Promise<NestFastifyApplication> {
@@ -58,22 +60,34 @@ function configureFastify(fastify: FastifyInstance): void {
 /** Request duration and count per route template, and open connections; API requests' durations also into `latency`. */
 export function instrumentHttp(app: INestApplication, metrics: Metrics, latency: ApiLatencyWindow): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
-  // The series of each (method, route, status), bound once: labelling on every request hashes the labels each time.
-  const series = new Map<string, { duration: Histogram.Internal<string>; requests: Counter.Internal }>();
-  fastify.addHook('onResponse', (request: FastifyRequest, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const key = `${request.method} ${reply.statusCode} ${route}`;
-    let bound = series.get(key);
-    if (!bound) {
-      const labels = { method: request.method, route, status: String(reply.statusCode) };
-      bound = { duration: metrics.httpDuration.labels(labels), requests: metrics.httpRequests.labels(labels) };
-      series.set(key, bound);
-    }
-    bound.duration.observe(reply.elapsedTime / 1000);
-    bound.requests.inc();
-    if (route.startsWith('/v1/')) latency.record(reply.elapsedTime);
-    done();
+  // One hook per route, registered with it, so the route's labels are known without reading
+  // `request.routeOptions` (an object built on each read) and its series are bound once per status
+  // (labelling on every request hashes the labels each time). Call before the app is initialised.
+  const observer = (route: string) => {
+    const series = new Map<string, { duration: Histogram.Internal<string>; requests: Counter.Internal }>();
+    const api = route.startsWith('/v1/');
+    const observe = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      const key = `${request.method} ${reply.statusCode}`;
+      let bound = series.get(key);
+      if (!bound) {
+        const labels = { method: request.method, route, status: String(reply.statusCode) };
+        bound = { duration: metrics.httpDuration.labels(labels), requests: metrics.httpRequests.labels(labels) };
+        series.set(key, bound);
+      }
+      bound.duration.observe(reply.elapsedTime / 1000);
+      bound.requests.inc();
+      if (api) latency.record(reply.elapsedTime);
+      done();
+    };
+    return Object.assign(observe, { [OBSERVER]: true });
+  };
+  fastify.addHook('onRoute', (route) => {
+    const hooks = [route.onResponse ?? []].flat();
+    // A GET's HEAD route is registered with the GET's options: it has its observer already.
+    if (!hooks.some((hook) => OBSERVER in hook)) route.onResponse = [...hooks, observer(route.url)];
   });
+  const unmatched = observer('unmatched');
+  fastify.addHook('onResponse', (request, reply, done) => (request.is404 ? unmatched(request, reply, done) : done()));
   fastify.server.on('connection', (socket) => {
     metrics.activeConnections.inc();
     socket.once('close', () => metrics.activeConnections.dec());

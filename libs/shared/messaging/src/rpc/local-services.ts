@@ -24,12 +24,13 @@ export class LocalServices {
     return this.services.get(service);
   }
 
-  async invoke(impl: object, service: string, method: string, request: unknown): Promise<unknown> {
-    const fn = (impl as Record<string, Method>)[method];
+  // Not async: a call that succeeds costs the caller no promise beyond the method's own.
+  invoke(impl: object, service: string, method: string, request: unknown): Promise<unknown> {
+    const fail = (error: unknown) => Promise.reject(toAppError(error, `${service}.${method}`, this.logger));
     try {
-      return await fn.call(impl, request);
+      return (impl as Record<string, Method>)[method]!.call(impl, request).then(undefined, fail);
     } catch (error) {
-      throw toAppError(error, `${service}.${method}`, this.logger);
+      return fail(error);
     }
   }
 }

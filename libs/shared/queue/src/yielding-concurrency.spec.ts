@@ -58,4 +58,30 @@ describe('YieldingConcurrency', () => {
     concurrency.report(80);
     expect(concurrency.tick(10)).toBe(2);
   });
+
+  it('at 1 and still too slow: pauses before each job, longer while slow, shorter while fast, none when idle; grows only without a pause', () => {
+    const concurrency = new YieldingConcurrency(8, 50);
+    const slow = () => {
+      concurrency.report(90);
+      concurrency.tick(concurrency.limit);
+      return [concurrency.limit, concurrency.pauseMs];
+    };
+    const fast = () => {
+      concurrency.report(10);
+      concurrency.tick(concurrency.limit);
+      return [concurrency.limit, concurrency.pauseMs];
+    };
+    expect([slow(), slow(), slow(), slow(), slow()]).toEqual([[4, 0], [2, 0], [1, 0], [1, 10], [1, 20]]);
+    expect(Array.from({ length: 8 }, slow).at(-1)).toEqual([1, 500]);
+    expect([fast(), fast()]).toEqual([[1, 250], [1, 125]]);
+    concurrency.report(40);
+    concurrency.tick(1);
+    expect(concurrency.pauseMs).toBe(125);
+    expect(Array.from({ length: 5 }, fast)).toEqual([[1, 62], [1, 31], [1, 15], [2, 0], [3, 0]]);
+    slow();
+    slow();
+    expect(concurrency.pauseMs).toBe(10);
+    concurrency.tick(1);
+    expect([concurrency.limit, concurrency.pauseMs]).toEqual([2, 0]);
+  });
 });

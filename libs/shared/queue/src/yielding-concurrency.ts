@@ -1,3 +1,6 @@
+/** The first and the longest pause before each job while one at a time is still too much for the API. */
+const MIN_PAUSE_MS = 10;
+const MAX_PAUSE_MS = 500;
 /** Windows in a row with fewer jobs running than allowed before the limit comes down to use: a worker takes new jobs only as running ones end, so it may lag behind a raised limit for a while. */
 const UNUSED_WINDOWS = 10;
 
@@ -9,8 +12,15 @@ const UNUSED_WINDOWS = 10;
  * what is (plus one), so a quiet spell does not leave room for a flood when requests come back.
  * When requests come back after the API was idle, the limit that last served them comes back at
  * once (an idle spell raises it for background throughput; waiting for a slow report to halve it
- * again cost the first ~1.5 s of a POST phase p99s of 200–340 ms). Never below 1 or above `max`. Measured on the 2-core bench host (split shape, POST at 200/s while
- * executions ran): at a fixed 100 executions at once the POST p99 was 330–450 ms, at 1 it was 55 ms.
+ * again cost the first ~1.5 s of a POST phase p99s of 200–340 ms). Never below 1 or above `max`.
+ * Measured on the 2-core bench host (split shape, POST at 200/s while executions ran): at a fixed
+ * 100 executions at once the POST p99 was 330–450 ms, at 1 it was 55 ms.
+ *
+ * At 1 and still above the target, the worker also pauses before each job (`pauseMs`: from
+ * MIN_PAUSE_MS, doubled per slow window up to MAX_PAUSE_MS, halved per fast one, none while the
+ * API is idle), and the limit grows again only once the pause is gone. One execution at a time
+ * still kept ~0.7 of the bench host's 2 cores busy across worker, model, database and bus (each
+ * runs back to back); the pauses thin that out without ever stopping background work.
  */
 export class YieldingConcurrency {
   private current: number;
@@ -19,6 +29,7 @@ export class YieldingConcurrency {
   /** The limit of the last window with API requests, and whether the API has been idle since. */
   private underTraffic: number;
   private idle = false;
+  private pause = 0;
 
   constructor(
     private readonly max: number,
@@ -30,6 +41,11 @@ export class YieldingConcurrency {
 
   get limit(): number {
     return this.current;
+  }
+
+  /** How long to wait before taking the next job. */
+  get pauseMs(): number {
+    return this.pause;
   }
 
   /** A gateway's 90th-percentile API latency for the window now ending. */
@@ -44,9 +60,17 @@ export class YieldingConcurrency {
     this.unused = running < this.current ? this.unused + 1 : 0;
     if (worst !== undefined && this.idle) this.current = Math.min(this.current, this.underTraffic);
     this.idle = worst === undefined;
-    this.current = this.next(worst, running);
+    this.pause = this.nextPause(worst);
+    this.current = this.pause > 0 ? 1 : this.next(worst, running);
     if (worst !== undefined) this.underTraffic = this.current;
     return this.current;
+  }
+
+  private nextPause(worst: number | undefined): number {
+    if (worst === undefined) return 0;
+    if (worst > this.targetMs) return this.current > 1 ? 0 : Math.min(MAX_PAUSE_MS, Math.max(MIN_PAUSE_MS, this.pause * 2));
+    if (worst < this.targetMs / 2) return this.pause >= 2 * MIN_PAUSE_MS ? Math.floor(this.pause / 2) : 0;
+    return this.pause;
   }
 
   private next(worst: number | undefined, running: number): number {

@@ -12,12 +12,13 @@ import { ExecutionRunner } from './execution-runner';
  * it stops taking jobs and lets running steps finish for at most SHUTDOWN_GRACE_MS; a step still
  * running then is given up unfinished. Either way each execution is handed over at its last
  * finished step, and another worker resumes it. With WORKER_YIELD_LATENCY_MS set, how many
- * executions it runs at once follows the gateways' latency reports (YieldingConcurrency).
+ * executions it runs at once, and how long it pauses before each while the API is still too slow,
+ * follow the gateways' latency reports (YieldingConcurrency).
  */
 @Injectable()
 export class ExecutionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExecutionWorker.name);
-  private yielding?: { timer: NodeJS.Timeout; subscription: LiveSubscription };
+  private yielding?: { concurrency: YieldingConcurrency; timer: NodeJS.Timeout; subscription: LiveSubscription };
   private running = 0;
 
   constructor(
@@ -33,6 +34,8 @@ export class ExecutionWorker implements OnApplicationBootstrap, BeforeApplicatio
     this.queue.process(QUEUES.executions, async (job) => {
       this.running++;
       try {
+        const pauseMs = this.yielding?.concurrency.pauseMs ?? 0;
+        if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
         await this.runner.run(job.data.executionId, job.attempt >= EXECUTION_JOB_ATTEMPTS);
       } finally {
         this.running--;
@@ -49,7 +52,7 @@ export class ExecutionWorker implements OnApplicationBootstrap, BeforeApplicatio
       const limit = concurrency.tick(this.running);
       if (limit !== before) this.queue.setConcurrency(QUEUES.executions, limit);
     }, API_LATENCY_WINDOW_MS).unref();
-    this.yielding = { timer, subscription };
+    this.yielding = { concurrency, timer, subscription };
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { AppError, idempotencyKeySchema } from '@agent-squad/contracts';
-import { leanArgument } from '@agent-squad/http';
+import { withLeanArgument } from '@agent-squad/http';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from './auth.guard';
 
@@ -9,10 +9,7 @@ const currentUser = createParamDecorator((_: unknown, context: ExecutionContext)
 });
 
 /** The authenticated user's id (set by AuthGuard), for Nest's pipeline and for @LeanRead() alike. */
-export const CurrentUser = (): ParameterDecorator => (target, key, index) => {
-  currentUser()(target, key, index);
-  if (key !== undefined) leanArgument(target, key, index, (request) => (request as AuthenticatedRequest).userId);
-};
+export const CurrentUser = (): ParameterDecorator => withLeanArgument(currentUser(), (request) => (request as AuthenticatedRequest).userId);
 
 /** The optional `Idempotency-Key` header, validated. */
 export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined => {

@@ -24,6 +24,7 @@ import { pgliteRawDriver, pgRawDriver, type RawDriver } from './raw/raw-drivers'
 import { Replica, ReplicaSet } from './routing/replica-set';
 import { routedClient } from './routing/routed-client';
 import { ShardRouter } from './routing/shard-router';
+import { settledOnce } from './settled-once';
 import { MemoryWritePositions, RedisWritePositions, type WritePositions } from './routing/write-positions';
 
 export interface ClientOptions {
@@ -78,14 +79,7 @@ export class DatabaseConnections implements OnApplicationShutdown {
    * whatever class they pass.
    */
   client<T extends PrismaClientLike>(domain: Domain, Client: PrismaClientClass<T>, options: ClientOptions = {}): Promise<T> {
-    let client = this.clients.get(domain);
-    if (!client) {
-      client = this.createClient(domain, Client, options);
-      this.clients.set(domain, client);
-      // A failed start may be retried (e.g. the database was not up yet).
-      client.catch(() => this.clients.delete(domain));
-    }
-    return client as Promise<T>;
+    return settledOnce(this.clients, domain, () => this.createClient(domain, Client, options)) as Promise<T>;
   }
 
   /**
@@ -196,13 +190,7 @@ export class DatabaseConnections implements OnApplicationShutdown {
   /** Applies the domain's pending migrations when DATABASE_MIGRATE_ON_START, once per process (a failure may be retried). */
   private migrated(domain: Domain): Promise<void> {
     if (!this.config.env.DATABASE_MIGRATE_ON_START) return Promise.resolve();
-    let migrated = this.migrations.get(domain);
-    if (!migrated) {
-      migrated = this.migrate(domain);
-      this.migrations.set(domain, migrated);
-      migrated.catch(() => this.migrations.delete(domain));
-    }
-    return migrated;
+    return settledOnce(this.migrations, domain, () => this.migrate(domain));
   }
 
   private async migrate(domain: Domain): Promise<void> {

@@ -1,5 +1,5 @@
 export * from './http-server';
-export { LeanRead, leanArgument, serveLeanReads, type LeanAuthenticator } from './lean-reads';
+export { LeanRead, serveLeanReads, withLeanArgument, type LeanAuthenticator } from './lean-reads';
 export * from './openapi';
 export * from './ops-queues.controller';
 export * from './ops-token.guard';

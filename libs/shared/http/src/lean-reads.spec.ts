@@ -5,17 +5,14 @@ import { AppError, ErrorCode } from '@agent-squad/contracts';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { createHttpApp } from './http-server';
-import { leanArgument, LeanRead, serveLeanReads, type LeanAuthenticator } from './lean-reads';
+import { LeanRead, serveLeanReads, withLeanArgument, type LeanAuthenticator } from './lean-reads';
 import { ZodParams, ZodQuery } from './zod-input';
 
 type Authenticated = FastifyRequest & { userId: string };
 
 /** As the gateway's CurrentUser: the user the authenticator found, in both pipelines. */
 const user = createParamDecorator((_: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Authenticated>().userId);
-const User = (): ParameterDecorator => (target, key, index) => {
-  user()(target, key, index);
-  if (key !== undefined) leanArgument(target, key, index, (request) => (request as Authenticated).userId);
-};
+const User = (): ParameterDecorator => withLeanArgument(user(), (request) => (request as Authenticated).userId);
 
 const idSchema = z.object({ id: z.string().regex(/^\d+$/, 'must be a number') });
 const pageSchema = z.object({ limit: z.coerce.number().int().max(10).default(5) });

@@ -20,13 +20,21 @@ const ARGUMENTS = new WeakMap<object, Map<string | symbol, LeanArgument[]>>();
 /** Handlers marked @LeanRead(), in declaration order. */
 const LEAN_HANDLERS: { controller: Type; method: string | symbol }[] = [];
 
-/** Called by a parameter decorator: how a lean read obtains the argument at `index`. */
-export function leanArgument(prototype: object, method: string | symbol, index: number, read: LeanArgument): void {
+/** How a lean read obtains the argument at `index`. */
+function leanArgument(prototype: object, method: string | symbol, index: number, read: LeanArgument): void {
   let methods = ARGUMENTS.get(prototype);
   if (!methods) ARGUMENTS.set(prototype, (methods = new Map()));
   let reads = methods.get(method);
   if (!reads) methods.set(method, (reads = []));
   reads[index] = read;
+}
+
+/** `decorator`, also telling a @LeanRead() handler how to read that argument (`read`). */
+export function withLeanArgument(decorator: ParameterDecorator, read: LeanArgument): ParameterDecorator {
+  return (target, key, index) => {
+    decorator(target, key, index);
+    if (key !== undefined) leanArgument(target, key, index, read);
+  };
 }
 
 /**
@@ -50,9 +58,9 @@ export function LeanRead(): MethodDecorator {
  */
 export function serveLeanReads(app: INestApplication, authenticator: LeanAuthenticator): void {
   const logger = new Logger('http');
-  const routes = new Map(LEAN_HANDLERS.map((handler) => [`GET ${urlOf(handler)}`, handler]));
+  const routes = new Map(LEAN_HANDLERS.map((handler) => [urlOf(handler), handler]));
   (app as NestFastifyApplication).getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-    const handler = route.method === 'GET' ? routes.get(`GET ${route.url}`) : undefined;
+    const handler = route.method === 'GET' ? routes.get(route.url) : undefined;
     if (!handler) return;
     const reads = argumentsOf(handler);
     let controller: Record<string | symbol, Handler> | undefined;

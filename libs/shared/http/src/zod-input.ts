@@ -2,7 +2,7 @@ import { Body, Param, Query, type PipeTransform } from '@nestjs/common';
 import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
 import { AppError } from '@agent-squad/contracts';
 import { z } from 'zod';
-import { leanArgument, type LeanArgument } from './lean-reads';
+import { withLeanArgument } from './lean-reads';
 
 /**
  * Parameter decorators that validate one part of the request with a zod schema (400 with every
@@ -46,24 +46,16 @@ export function ZodBody(schema: z.ZodType): ParameterDecorator {
   return withDocs(Body(new ZodPipe(schema, 'body')), (descriptor, target, key) => ApiBody({ schema: openApi(schema) })(target, key, descriptor));
 }
 
-/** Also read as is by a @LeanRead() handler. */
-function leanToo(validate: ParameterDecorator, read: LeanArgument): ParameterDecorator {
-  return (target, key, index) => {
-    validate(target, key, index);
-    if (key !== undefined) leanArgument(target, key, index, read);
-  };
-}
-
 export function ZodParams(schema: z.ZodObject): ParameterDecorator {
   const pipe = new ZodPipe(schema, 'params');
-  return withDocs(leanToo(Param(pipe), (request) => pipe.transform(request.params)), (descriptor, target, key) => {
+  return withDocs(withLeanArgument(Param(pipe), (request) => pipe.transform(request.params)), (descriptor, target, key) => {
     for (const name of Object.keys(schema.shape)) ApiParam({ name, schema: { type: 'string', format: 'uuid' } })(target, key, descriptor);
   });
 }
 
 export function ZodQuery(schema: z.ZodObject): ParameterDecorator {
   const pipe = new ZodPipe(schema, 'query');
-  return withDocs(leanToo(Query(pipe), (request) => pipe.transform(request.query)), (descriptor, target, key) => {
+  return withDocs(withLeanArgument(Query(pipe), (request) => pipe.transform(request.query)), (descriptor, target, key) => {
     const properties = (openApi(schema).properties ?? {}) as Record<string, Record<string, unknown>>;
     for (const [name, property] of Object.entries(properties)) ApiQuery({ name, required: false, schema: property })(target, key, descriptor);
   });

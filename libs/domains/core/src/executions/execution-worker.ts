@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@agent-squad/config';
 import { API_LATENCY_SUBJECT, API_LATENCY_WINDOW_MS, type ApiLatencyReport } from '@agent-squad/contracts';
@@ -35,7 +36,7 @@ export class ExecutionWorker implements OnApplicationBootstrap, BeforeApplicatio
       this.running++;
       try {
         const pauseMs = this.yielding?.concurrency.pauseMs ?? 0;
-        if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        if (pauseMs > 0) await sleep(pauseMs);
         await this.runner.run(job.data.executionId, job.attempt >= EXECUTION_JOB_ATTEMPTS);
       } finally {
         this.running--;

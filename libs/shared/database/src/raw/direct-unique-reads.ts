@@ -1,4 +1,6 @@
+import { quoteIdentifier as quote } from '../quote-identifier';
 import { type Measure } from '../routing/measured-client';
+import { settledOnce } from '../settled-once';
 import { type RawDriver } from './raw-drivers';
 import { type RawStatement } from './raw-statement';
 
@@ -31,7 +33,6 @@ const SAME_AS_PRISMA = new Set([
 
 const COLUMN_TYPES = `SELECT a.attname AS "column", a.atttypid::int AS "type" FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`;
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 const isPrimitive = (value: unknown): value is Primitive => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
@@ -47,7 +48,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
  * that Prisma reports it in its own terms.
  */
 export class DirectUniqueReads {
-  /** Each model's columns once its table's column types were checked (null: Prisma reads it). */
+  /** Each model's columns once its table's column types were checked (null: Prisma reads it); a failed check is made again. */
   private readonly models = new Map<string, Promise<ModelColumns | null>>();
   /** SQL text by model and call shape (where fields, selected fields). */
   private readonly texts = new Map<string, string>();
@@ -105,14 +106,7 @@ export class DirectUniqueReads {
   }
 
   private columnsOf(model: string): Promise<ModelColumns | null> {
-    let columns = this.models.get(model);
-    if (!columns) {
-      columns = this.inspect(model);
-      this.models.set(model, columns);
-      // A failed check (database away) is made again on the next read.
-      columns.catch(() => this.models.delete(model));
-    }
-    return columns;
+    return settledOnce(this.models, model, () => this.inspect(model));
   }
 
   /** Reads the table's column types once: the model is served here only if every column reads as Prisma reads it. */

@@ -89,12 +89,16 @@ describe('plans waiting for a busy worker', () => {
     const pro = await signUp();
     await stackQuery(stack, `INSERT INTO billing.accounts ("userId", plan, "updatedAt") VALUES ($1::uuid, 'pro', now())`, [pro.user.id]);
 
-    // The worker's four slots are taken; then the free user's jobs queue, then the pro user's.
-    const blockers = await submitFour(busy, 'offline:3000ms');
+    // The worker's four slots are taken, long enough for both users to queue on a loaded host (at
+    // 3 s, a blocker once ended before the pro user's jobs were queued); then the free user's jobs
+    // queue, then the pro user's.
+    const blockers = await submitFour(busy, 'offline:8000ms');
     await waitUntil('the worker to be busy', () => startTimes(stack, blockers), (rows) => rows.every((row) => row.startedAt !== null), { timeoutMs: 30_000, intervalMs: 100 });
     // Slow enough that no slot frees while a pro job still waits: start order is then job order.
     const freeIds = await submitFour(free, 'offline:1500ms');
     const proIds = await submitFour(pro, 'offline:1500ms');
+    const queuedBehindBlockers = await startTimes(stack, [...freeIds, ...proIds]);
+    expect(queuedBehindBlockers.filter((row) => row.startedAt !== null)).toEqual([]);
 
     const rows = await waitUntil('all to start', () => startTimes(stack, [...freeIds, ...proIds]), (found) => found.every((row) => row.startedAt !== null), { timeoutMs: 60_000, intervalMs: 100 });
     const latestPro = Math.max(...rows.filter((row) => proIds.includes(row.id)).map((row) => row.startedAt!.getTime()));

@@ -18,6 +18,7 @@ export const CacheKeys = {
   apiKey: (keyHash: string): CacheKey => key(CachePolicies.apiKey, keyHash),
   squad: (squadId: string): CacheKey => key(CachePolicies.squad, squadId.toLowerCase()),
   rolePrompt: (role: string): CacheKey => key(CachePolicies.rolePrompt, role),
+  executionContext: (executionId: string): CacheKey => key(CachePolicies.executionContext, executionId.toLowerCase()),
   /** By the SHA-256 (hex) of provider, model, temperature and the whole prompt. */
   llmResponse: (requestHash: string): CacheKey => key(CachePolicies.llmResponse, requestHash),
 };

@@ -7,8 +7,8 @@ export interface CachePolicy {
   readonly name: string;
   readonly ttlSeconds: number;
   /**
-   * `l1`: this process's memory only, for data that changes only with a deploy (nothing to
-   * invalidate), so the policy's TTL applies as is. `l1+l2`: also in Redis, shared by every
+   * `l1`: this process's memory only, for data that changes only with a deploy or never changes
+   * once taken (nothing to invalidate), so the policy's TTL applies as is. `l1+l2`: also in Redis, shared by every
    * replica; the memory copy then lives at most CACHE_L1_TTL_SECONDS (≤ 60 s), which bounds how
    * long a replica that missed an invalidation could serve a stale value.
    */
@@ -21,6 +21,12 @@ export const CachePolicies = {
   apiKey: { name: 'api_key', ttlSeconds: 300, layers: 'l1+l2' },
   squad: { name: 'squad', ttlSeconds: 3600, layers: 'l1+l2' },
   rolePrompt: { name: 'role_prompt', ttlSeconds: 86_400, layers: 'l1' },
+  /**
+   * The document chunks an execution's steps are given, retrieved for its first step: every step
+   * of an execution sees the same documents (an execution's task and squad never change), and a
+   * 3-member squad's execution searches once instead of three times.
+   */
+  executionContext: { name: 'execution_context', ttlSeconds: 600, layers: 'l1' },
   /** A deterministic model answer (temperature 0) by model and prompt: the same question is not paid for twice. */
   llmResponse: { name: 'llm_response', ttlSeconds: 3600, layers: 'l1+l2' },
 } as const satisfies Record<string, CachePolicy>;

@@ -4,6 +4,7 @@ export * from './backup/domain-backup-job';
 export * from './backup/restore-domain';
 export * from './database-connections';
 export * from './database.module';
+export * from './grouped-writes';
 export { MigrationChecksumError } from './migrations/migration-runner';
 export * from './prisma-client';
 export * from './prisma-errors';

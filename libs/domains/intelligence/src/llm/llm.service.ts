@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Cache, CacheKeys } from '@agent-squad/cache';
 import { AppConfig } from '@agent-squad/config';
 import {
   IntegrationApi,
@@ -50,6 +51,7 @@ export class LlmService implements IntelligenceApi {
     private readonly ledger: CallLedger,
     private readonly deltas: DeltaPublisher,
     private readonly config: AppConfig,
+    private readonly contexts: Cache,
   ) {
     this.defaultProvider = parseModelRef(config.env.DEFAULT_MODEL, 'offline').provider;
   }
@@ -75,9 +77,12 @@ export class LlmService implements IntelligenceApi {
     }
   }
 
-  private async context(request: CompletionRequest): Promise<SearchHit[]> {
-    if (!request.squadId) return [];
-    return this.retriever.search(request.squadId, `${request.task.title}\n${request.task.description}`, CONTEXT_CHUNKS);
+  /** The squad's chunks for the task, retrieved once per execution (the `executionContext` cache policy). */
+  private context(request: CompletionRequest): Promise<readonly SearchHit[]> {
+    const { squadId, executionId } = request;
+    if (!squadId) return Promise.resolve([]);
+    const search = () => this.retriever.search(squadId, `${request.task.title}\n${request.task.description}`, CONTEXT_CHUNKS);
+    return executionId ? this.contexts.getOrLoad(CacheKeys.executionContext(executionId), search) : search();
   }
 
   private async run(model: string, step: StepContext): Promise<CompletionResult> {

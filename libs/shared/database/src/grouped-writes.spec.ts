@@ -1,0 +1,73 @@
+import { GroupedWrites } from './grouped-writes';
+
+/** A write whose completion the test controls. */
+function controlledWrites() {
+  const groups: (readonly number[])[] = [];
+  const finishers: ((error?: Error) => void)[] = [];
+  const write = (rows: readonly number[]) =>
+    new Promise<void>((resolve, reject) => {
+      groups.push(rows);
+      finishers.push((error) => (error ? reject(error) : resolve()));
+    });
+  return { groups, write, finish: (index: number, error?: Error) => finishers[index]!(error) };
+}
+
+describe('GroupedWrites', () => {
+  it('writes a row at once when no write runs, and groups the rows added meanwhile into the next', async () => {
+    const writes = controlledWrites();
+    const grouped = new GroupedWrites(writes.write);
+    const first = grouped.add(1);
+    expect(writes.groups).toEqual([[1]]);
+    const later = [grouped.add(2), grouped.add(3), grouped.add(4)];
+    expect(writes.groups).toEqual([[1]]);
+    writes.finish(0);
+    await first;
+    await Promise.resolve();
+    expect(writes.groups).toEqual([[1], [2, 3, 4]]);
+    writes.finish(1);
+    await Promise.all(later);
+  });
+
+  it('resolves no row before its own group is written', async () => {
+    const writes = controlledWrites();
+    const grouped = new GroupedWrites(writes.write);
+    void grouped.add(1);
+    let secondStored = false;
+    const second = grouped.add(2).then(() => (secondStored = true));
+    writes.finish(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(secondStored).toBe(false);
+    writes.finish(1);
+    await second;
+    expect(secondStored).toBe(true);
+  });
+
+  it("rejects every row of a failed group with its error, and writes the next group", async () => {
+    const writes = controlledWrites();
+    const grouped = new GroupedWrites(writes.write);
+    const first = grouped.add(1);
+    const failing = [grouped.add(2), grouped.add(3)];
+    writes.finish(0);
+    await first;
+    await Promise.resolve();
+    const after = grouped.add(4);
+    writes.finish(1, new Error('connection lost'));
+    await Promise.all(failing.map((add) => expect(add).rejects.toThrow('connection lost')));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes.groups).toEqual([[1], [2, 3], [4]]);
+    writes.finish(2);
+    await after;
+  });
+
+  it('puts at most maxRows in one write', async () => {
+    const writes = controlledWrites();
+    const grouped = new GroupedWrites(writes.write, 2);
+    const adds = [1, 2, 3, 4, 5].map((row) => grouped.add(row));
+    for (let index = 0; index < 3; index++) {
+      writes.finish(index);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(adds);
+    expect(writes.groups).toEqual([[1], [2, 3], [4, 5]]);
+  });
+});

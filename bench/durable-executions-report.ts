@@ -19,7 +19,7 @@ export function renderDurableExecutionsReport({ raw, sustained, inFlight }: Dura
     '',
     'Notes:',
     '',
-    `- Completions: tasks POSTed from ${sustained.lanes} lanes round-robin over the seeded squads for the whole window (${sustained.submitted} accepted, ${sustained.rejected} refused); completed and failed (${sustained.failed}) are read from the worker's \`executions_finished_total\` at the start and the end of the window. Each execution is 3 steps (3 LLM calls over NATS to the intelligence process).`,
+    `- Completions: tasks POSTed from ${sustained.lanes} lanes round-robin over the seeded squads for the whole window, the lanes holding back while ${sustained.backlog} accepted executions were unfinished, so the API accepts work as fast as it is completed (${sustained.submitted} accepted, ${sustained.rejected} refused); completed and failed (${sustained.failed}) are read from the worker's \`executions_finished_total\` at the start and the end of the window. Each execution is 3 steps (3 LLM calls over NATS to the intelligence process).`,
     `- Raw BullMQ: ${raw.jobs} no-op jobs added one by one from 64 lanes and processed by one Worker (concurrency ${raw.concurrency}), from the first add to the last completion.`,
     `- In flight: ${inFlight.submitted} tasks queued while the worker was stopped, then one worker (WORKER_CONCURRENCY ${inFlight.workerConcurrency}) started; running executions counted in the database and the worker's VmRSS read from /proc every 200 ms; ${inFlight.completed} completed in ${inFlight.seconds.toFixed(1)} s.`,
     '',

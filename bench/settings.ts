@@ -25,7 +25,8 @@ export interface BenchSettings {
   durable: {
     rawJobs: number;
     rawConcurrency: number;
-    sustained: { seconds: number; concurrency: number };
+    /** Submitting lanes keep at most `backlog` accepted executions unfinished: the rate completed is then the rate accepted. */
+    sustained: { seconds: number; concurrency: number; backlog: number };
     inFlight: { latencyMs: number; tasks: number; workerConcurrency: number; timeoutMs: number };
   };
 }
@@ -54,7 +55,7 @@ export const DEFAULT_SETTINGS: BenchSettings = {
   durable: {
     rawJobs: 30_000,
     rawConcurrency: 100,
-    sustained: { seconds: 60, concurrency: 50 },
+    sustained: { seconds: 60, concurrency: 50, backlog: 500 },
     inFlight: { latencyMs: 2000, tasks: 2200, workerConcurrency: 2500, timeoutMs: 180_000 },
   },
 };
@@ -79,7 +80,7 @@ export function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings {
     durable: {
       rawJobs: 3000,
       rawConcurrency: 100,
-      sustained: { seconds: 10, concurrency: 20 },
+      sustained: { seconds: 10, concurrency: 20, backlog: 200 },
       inFlight: { latencyMs: 2000, tasks: 300, workerConcurrency: 400, timeoutMs: 60_000 },
     },
   };

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@agent-squad/config';
 import { defineDurableEvent } from '@agent-squad/contracts';
-import { Bus } from '@agent-squad/messaging';
+import { Bus, type LiveSubscription } from '@agent-squad/messaging';
 import { CoreDb } from '../core-db';
 
 interface ClaimedRow {
@@ -14,6 +14,10 @@ interface ClaimedRow {
 const BATCH = 100;
 /** How long a relay owns a claimed row; past it another relay (or this one) retries it. */
 const CLAIM_SECONDS = 10;
+/** Where processes that write outbox rows but do not relay them (workers) wake the relays. */
+export const OUTBOX_PENDING_SUBJECT = 'core.outbox-pending';
+/** A writing process wakes the relays at most once per this long: rows written meanwhile go in one pass. */
+export const WAKE_EVERY_MS = 20;
 
 /**
  * Moves outbox rows to the bus: claim a batch (SKIP LOCKED, so replicas split the work), publish
@@ -22,15 +26,22 @@ const CLAIM_SECONDS = 10;
  * is at least once; consumers dedupe by event id.
  *
  * It runs in processes with the `core` role only: workers write outbox rows but do not relay them,
- * so the relay is one kind of process that can be scaled, watched or killed on its own.
+ * so the relay is one kind of process that can be scaled, watched or killed on its own. A worker's
+ * `kick` wakes the relays over the bus instead (at most every WAKE_EVERY_MS; best effort, the timer
+ * still sweeps): left to the timer alone, a second's worth of finished executions went out at once
+ * — publish, then billing and notifications consuming each — and every API request in flight
+ * meanwhile waited (measured: POST p99 ~100 ms at 200/s in the split shape, from stalls once per
+ * OUTBOX_POLL_MS; ~20 ms between them).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
+  private wakes?: LiveSubscription;
+  private wakeTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
-  /** Not relaying: this process does not host `core`, or is shutting down. */
+  /** Not relaying: this process does not host `core` (its kicks wake the relays), or is shutting down. */
   private stopped = true;
 
   constructor(
@@ -44,17 +55,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.config.env.OUTBOX_POLL_MS);
     this.timer.unref();
+    this.wakes = this.bus.subscribe(OUTBOX_PENDING_SUBJECT, () => this.kick());
     this.kick();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
+    this.wakes?.unsubscribe();
     await this.running;
   }
 
-  /** Publish pending events soon; calls while a pass runs schedule one more pass. */
+  /** Publish pending events soon (here, or by waking the relays); calls while a pass runs schedule one more pass. */
   kick(): void {
+    if (!this.config.hosts('core')) return this.wakeRelays();
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -67,6 +82,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.kick();
       }
     });
+  }
+
+  private wakeRelays(): void {
+    this.wakeTimer ??= setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.bus.publish(OUTBOX_PENDING_SUBJECT, {});
+    }, WAKE_EVERY_MS).unref();
   }
 
   private async drain(): Promise<void> {
@@ -92,7 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }),
     );
     const published = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    if (published.length > 0) await this.db.outboxEvent.deleteMany({ where: { id: { in: published } } });
+    if (published.length > 0) await this.db.$executeRaw`DELETE FROM core.outbox_events WHERE id = ANY(${published}::uuid[])`;
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) this.logger.warn(`${rows.length - published.length} outbox event(s) not delivered yet: ${String(failed.reason)}`);
     return rows.length;

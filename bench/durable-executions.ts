@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Agent } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { Queue, Worker } from 'bullmq';
 import { Client } from 'pg';
@@ -6,6 +7,7 @@ import { LOCAL } from '../test/support/stack/local-services';
 import { Stack } from '../test/support/stack/stack';
 import { registerStop } from './cleanup';
 import { readFinished, sum } from './metrics';
+import { send } from './open-loop-load';
 import { seedSquads, type SeededSquad } from './seed';
 import { serviceEnvOf } from './shape-bench';
 import { type BenchSettings } from './settings';
@@ -215,22 +217,30 @@ async function submitUntil(
   let submitted = 0;
   let rejected = 0;
   let index = 0;
+  const agent = new Agent({ keepAlive: true, maxSockets: lanes });
+  const base = new URL(baseUrl);
   await Promise.all(
     Array.from({ length: lanes }, async () => {
       while (await more()) {
         const squad = squads[index++ % squads.length]!;
-        const response = await fetch(`${baseUrl}/v1/squads/${squad.squadId}/tasks`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${squad.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ title: `Bench task ${index}`, description: 'Add discount codes at checkout; codes expire and can be used once.' }),
-        });
-        await response.arrayBuffer();
-        if (response.status === 202) {
+        const status = await send(
+          agent,
+          base,
+          {
+            path: `/v1/squads/${squad.squadId}/tasks`,
+            headers: { authorization: `Bearer ${squad.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ title: `Bench task ${index}`, description: 'Add discount codes at checkout; codes expire and can be used once.' }),
+          },
+          'POST',
+          30_000,
+        );
+        if (status === 202) {
           submitted++;
           onAccepted();
         } else rejected++;
       }
     }),
   );
+  agent.destroy();
   return { submitted, rejected };
 }

@@ -73,7 +73,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
 
 class TimeoutError extends Error {}
 
-function send(agent: Agent, base: URL, target: Target, method: string, timeoutMs: number): Promise<number> {
+/** One request on `agent` (node:http: a fraction of fetch's CPU, which the system under test shares); answers the status. */
+export function send(agent: Agent, base: URL, target: Target, method: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request({ agent, host: base.hostname, port: base.port, path: target.path, method: target.method ?? method, headers: target.headers }, (res) => {
       res.resume();

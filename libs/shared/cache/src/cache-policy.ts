@@ -8,9 +8,9 @@ export interface CachePolicy {
   readonly ttlSeconds: number;
   /**
    * `l1`: this process's memory only, for data that changes only with a deploy or never changes
-   * once taken (nothing to invalidate), so the policy's TTL applies as is. `l1+l2`: also in Redis, shared by every
-   * replica; the memory copy then lives at most CACHE_L1_TTL_SECONDS (≤ 60 s), which bounds how
-   * long a replica that missed an invalidation could serve a stale value.
+   * once taken (nothing to invalidate), so the policy's TTL applies as is. `l1+l2`: also in
+   * Redis, shared by every replica; the memory copy then lives at most CACHE_L1_TTL_SECONDS
+   * (≤ 60 s), which bounds how long a replica that missed an invalidation could serve a stale value.
    */
   readonly layers: 'l1' | 'l1+l2';
 }

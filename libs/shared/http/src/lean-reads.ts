@@ -14,11 +14,16 @@ export interface LeanAuthenticator {
 }
 
 type Handler = (...args: unknown[]) => Promise<unknown>;
+/** A controller method marked @LeanRead(). */
+interface LeanHandler {
+  controller: Type;
+  method: string | symbol;
+}
 
 /** Each handler's arguments, by prototype and method, as its parameter decorators declared them. */
 const ARGUMENTS = new WeakMap<object, Map<string | symbol, LeanArgument[]>>();
 /** Handlers marked @LeanRead(), in declaration order. */
-const LEAN_HANDLERS: { controller: Type; method: string | symbol }[] = [];
+const LEAN_HANDLERS: LeanHandler[] = [];
 
 /** How a lean read obtains the argument at `index`. */
 function leanArgument(prototype: object, method: string | symbol, index: number, read: LeanArgument): void {
@@ -84,7 +89,7 @@ export function serveLeanReads(app: INestApplication, authenticator: LeanAuthent
 }
 
 /** The route's URL as Nest registers it: the controller's path, then the method's. */
-function urlOf({ controller, method }: { controller: Type; method: string | symbol }): string {
+function urlOf({ controller, method }: LeanHandler): string {
   const handler = (controller.prototype as Record<string | symbol, Handler>)[method]!;
   if (Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.GET) throw new Error(`@LeanRead() on ${controller.name}.${String(method)}: only GET handlers can be lean`);
   if (Reflect.getMetadata(PUBLIC_ROUTE, handler) || Reflect.getMetadata(PUBLIC_ROUTE, controller)) throw new Error(`@LeanRead() on ${controller.name}.${String(method)}: a public route has no one to authenticate`);
@@ -93,7 +98,7 @@ function urlOf({ controller, method }: { controller: Type; method: string | symb
 }
 
 /** Every argument's reader; a handler with an argument no lean decorator declared cannot be lean. */
-function argumentsOf({ controller, method }: { controller: Type; method: string | symbol }): LeanArgument[] {
+function argumentsOf({ controller, method }: LeanHandler): LeanArgument[] {
   const handler = (controller.prototype as Record<string | symbol, Handler>)[method]!;
   const reads = ARGUMENTS.get(controller.prototype as object)?.get(method) ?? [];
   const missing = Array.from({ length: handler.length }, (_, index) => index).filter((index) => !reads[index]);

@@ -1,5 +1,13 @@
 import { YieldingConcurrency } from './yielding-concurrency';
 
+/** `count` windows in which the API answered in `p90Ms` with `running` jobs running. */
+function windows(concurrency: YieldingConcurrency, count: number, p90Ms: number, running: number): void {
+  for (let window = 0; window < count; window++) {
+    concurrency.report(p90Ms);
+    concurrency.tick(running);
+  }
+}
+
 describe('YieldingConcurrency', () => {
   it('starts at the maximum and halves, down to 1, while the API is slower than the target', () => {
     const concurrency = new YieldingConcurrency(100, 50);
@@ -20,10 +28,7 @@ describe('YieldingConcurrency', () => {
 
   it('while the limit is in use: one more while the API answers under half the target, held up to the target, doubled while the API is idle', () => {
     const concurrency = new YieldingConcurrency(40, 50);
-    for (let i = 0; i < 6; i++) {
-      concurrency.report(90);
-      concurrency.tick(40);
-    }
+    windows(concurrency, 6, 90, 40);
     expect(concurrency.limit).toBe(1);
     concurrency.report(10);
     expect(concurrency.tick(1)).toBe(2);
@@ -44,10 +49,7 @@ describe('YieldingConcurrency', () => {
 
   it('when requests come back after an idle spell, goes back at once to the limit that last served them', () => {
     const concurrency = new YieldingConcurrency(64, 50);
-    for (let i = 0; i < 4; i++) {
-      concurrency.report(90);
-      concurrency.tick(64);
-    }
+    windows(concurrency, 4, 90, 64);
     expect(concurrency.limit).toBe(4);
     const idle = [4, 8, 16, 32].map((running) => concurrency.tick(running));
     expect(idle).toEqual([8, 16, 32, 64]);

@@ -15,9 +15,9 @@ const BATCH = 100;
 /** How long a relay owns a claimed row; past it another relay (or this one) retries it. */
 const CLAIM_SECONDS = 10;
 /** Where processes that write outbox rows but do not relay them (workers) wake the relays. */
-export const OUTBOX_PENDING_SUBJECT = 'core.outbox-pending';
+const OUTBOX_PENDING_SUBJECT = 'core.outbox-pending';
 /** A writing process wakes the relays at most once per this long: rows written meanwhile go in one pass. */
-export const WAKE_EVERY_MS = 20;
+const WAKE_EVERY_MS = 20;
 
 /**
  * Moves outbox rows to the bus: claim a batch (SKIP LOCKED, so replicas split the work), publish
@@ -41,7 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private wakeTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
-  /** Not relaying: this process does not host `core` (its kicks wake the relays), or is shutting down. */
+  /** Not relaying: not started yet (a process without `core` never starts: its kicks wake the relays), or shutting down. */
   private stopped = true;
 
   constructor(

@@ -9,7 +9,8 @@ import { registerStop } from './cleanup';
 import { readFinished, sum } from './metrics';
 import { send } from './open-loop-load';
 import { seedSquads, type SeededSquad } from './seed';
-import { serviceEnvOf } from './shape-bench';
+import { cpuGroups, serviceEnvOf } from './shape-bench';
+import { withCpu, type Measured } from './cpu';
 import { type BenchSettings } from './settings';
 
 export interface RawQueueResult {
@@ -44,7 +45,8 @@ export interface InFlightResult {
 
 export interface DurableExecutionsResults {
   raw: RawQueueResult;
-  sustained: SustainedResult;
+  /** With the CPU each process (and the load generator) spent in the window. */
+  sustained: Measured<SustainedResult>;
   inFlight: InFlightResult;
 }
 
@@ -60,7 +62,7 @@ export async function benchDurableExecutions(settings: BenchSettings, log: (line
   const raw = await rawQueueThroughput(settings.durable.rawJobs, settings.durable.rawConcurrency);
   log(`raw BullMQ: ${raw.jobs} jobs added and processed in ${raw.seconds.toFixed(1)} s = ${raw.perSecond.toFixed(0)}/s`);
   const sustained = await sustainedExecutions(settings, log);
-  log(`executions: ${sustained.completed} completed in ${sustained.seconds.toFixed(0)} s = ${sustained.perSecond.toFixed(1)}/s`);
+  log(`executions: ${sustained.result.completed} completed in ${sustained.result.seconds.toFixed(0)} s = ${sustained.result.perSecond.toFixed(1)}/s`);
   const inFlight = await executionsInFlight(settings, log);
   log(`in flight: ${inFlight.peakRunning} running on one worker, RSS ${inFlight.rssAtPeakMb.toFixed(0)} MB (peak ${inFlight.peakRssMb.toFixed(0)} MB)`);
   return { raw, sustained, inFlight };
@@ -111,7 +113,7 @@ async function rawQueueThroughput(jobs: number, concurrency: number): Promise<Ra
  * then measured the API's cost of a growing backlog as much as the executions' (measured:
  * 94 completed/s beside 308 accepted/s). Held to a backlog, the rate completed is the rate accepted.
  */
-async function sustainedExecutions(settings: BenchSettings, log: (line: string) => void): Promise<SustainedResult> {
+export async function sustainedExecutions(settings: BenchSettings, log: (line: string) => void): Promise<Measured<SustainedResult>> {
   const { seconds, concurrency, backlog } = settings.durable.sustained;
   // Throughput alone, no API latency to protect: every process at its normal priority (no appEnv).
   const stack = await Stack.start('services', { env: settings.stackEnv, gateways: 1, serviceEnv: serviceEnvOf({ ...settings, appEnv: {} }) });
@@ -120,28 +122,30 @@ async function sustainedExecutions(settings: BenchSettings, log: (line: string) 
     const squads = await seedSquads(stack.baseUrl, settings.seed.users, settings.seed.squadsPerUser, 3);
     log(`executions: seeded ${squads.length} squads of 3; submitting for ${seconds} s with at most ${backlog} unfinished`);
     const workerUrls = stack.workers.map((worker) => worker.url);
-    const before = await readFinished(workerUrls);
-    const start = performance.now();
-    const deadline = start + seconds * 1000;
-    let finished = 0;
-    let accepted = 0;
-    const watching = (async () => {
-      while (performance.now() < deadline) {
-        finished = sum(await readFinished(workerUrls)) - sum(before);
-        await pause(50);
-      }
-    })();
-    const roomOrEnd = async () => {
-      while (performance.now() < deadline && accepted - finished >= backlog) await pause(10);
-      return performance.now() < deadline;
-    };
-    const { submitted, rejected } = await submitUntil(stack.baseUrl, squads, concurrency, roomOrEnd, () => accepted++);
-    await watching;
-    const after = await readFinished(workerUrls);
-    const elapsed = (performance.now() - start) / 1000;
-    const completed = (after['completed'] ?? 0) - (before['completed'] ?? 0);
-    const failed = (after['failed'] ?? 0) - (before['failed'] ?? 0);
-    return { seconds: elapsed, lanes: concurrency, backlog, submitted, rejected, completed, failed, perSecond: completed / elapsed };
+    return await withCpu(cpuGroups(stack), async () => {
+      const before = await readFinished(workerUrls);
+      const start = performance.now();
+      const deadline = start + seconds * 1000;
+      let finished = 0;
+      let accepted = 0;
+      const watching = (async () => {
+        while (performance.now() < deadline) {
+          finished = sum(await readFinished(workerUrls)) - sum(before);
+          await pause(50);
+        }
+      })();
+      const roomOrEnd = async () => {
+        while (performance.now() < deadline && accepted - finished >= backlog) await pause(10);
+        return performance.now() < deadline;
+      };
+      const { submitted, rejected } = await submitUntil(stack.baseUrl, squads, concurrency, roomOrEnd, () => accepted++);
+      await watching;
+      const after = await readFinished(workerUrls);
+      const elapsed = (performance.now() - start) / 1000;
+      const completed = (after['completed'] ?? 0) - (before['completed'] ?? 0);
+      const failed = (after['failed'] ?? 0) - (before['failed'] ?? 0);
+      return { seconds: elapsed, lanes: concurrency, backlog, submitted, rejected, completed, failed, perSecond: completed / elapsed };
+    });
   } finally {
     await stop();
   }

@@ -101,7 +101,7 @@ export async function benchShape(shape: Shape, settings: BenchSettings, log: (li
 }
 
 /** The stack's processes, the infrastructure servers (split shape), and the bench itself (the load generator). */
-function cpuGroups(stack: Stack): CpuGroup[] {
+export function cpuGroups(stack: Stack): CpuGroup[] {
   const groups: CpuGroup[] = [...stack.services.entries()].map(([name, service]) => ({ name, pids: () => [service.pid] }));
   if (stack.shape === 'services') {
     // Only this stack's PostgreSQL backends; Redis and NATS are one shared process each (other users' work counts too).

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { Client } from 'pg';
 import { ConfigModule, loadConfig, ROLES } from '@agent-squad/config';
 import type { CompletionResult } from '@agent-squad/contracts';
 import { DatabaseConnections, DatabaseModule } from '@agent-squad/database';
@@ -148,6 +149,30 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     expect(await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } })).toEqual([{ executionId: ids[LIMIT] }]);
   });
 
+  it('ends an execution whose waiting successor a racing admission placed meanwhile: the freed place is owed, the limit holds', async () => {
+    const { ownerId, ids } = await queued(LIMIT + 1, 1);
+    await admission.admit(ownerId);
+    const run = claimed(await claims.claim(ids[0]!, 'w1', LEASE_MS));
+    // Another session ends a second execution and gives its place to the waiting one, and has not committed.
+    const racing = new Client({ connectionString: database.url });
+    await racing.connect();
+    await racing.query('BEGIN');
+    const { slot } = await db.executionSlot.findUniqueOrThrow({ where: { executionId: ids[1]! } });
+    await racing.query(`UPDATE core.executions SET status = 'cancelled' WHERE id = $1`, [ids[1]]);
+    await racing.query('DELETE FROM core.execution_slots WHERE "executionId" = $1', [ids[1]]);
+    await racing.query('INSERT INTO core.execution_slots ("ownerId", slot, "executionId") VALUES ($1, $2, $3)', [ownerId, slot, ids[LIMIT]]);
+    const ending$ = finisher.finish(ending(run), { status: 'cancelled' });
+    // The ending's handover waits on the racing session's place for the same execution.
+    while ((await racing.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rowCount === 0) await new Promise((resolve) => setImmediate(resolve));
+    await racing.query('COMMIT');
+    await racing.end();
+
+    expect(await ending$).toBe(true);
+    const places = await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } });
+    expect(places.map((place) => place.executionId).sort()).toEqual([ids[2], ids[LIMIT]].sort());
+    expect((await db.execution.findUniqueOrThrow({ where: { id: ids[0]! } })).status).toBe('cancelled');
+  });
+
   it('never lets concurrent admissions exceed the limit', async () => {
     const { ownerId, ids } = await queued(12, 1);
     await Promise.all(Array.from({ length: 12 }, () => admission.admit(ownerId)));
@@ -179,16 +204,15 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     await lapse(ids[0]!);
     const rescuer = claimed(await claims.claim(ids[0]!, 'rescuer', LEASE_MS));
 
-    // The rescuer finishes both steps and the execution.
-    for (const [position, step] of rescuer.steps.entries()) {
-      const recorded = await steps.record(rescuer, step, completion(`by rescuer ${step.index}`), rescuer.steps[position + 1]?.index ?? null);
-      expect(recorded).not.toBeNull();
-      rescuer.usage = recorded!.usage;
-    }
-    expect(await finisher.finish(ending(rescuer), { status: 'completed', result: 'by rescuer 1' })).toBe(true);
+    // The rescuer stores the first step, then ends the execution with the last step's output (as the runner does).
+    const recorded = await steps.record(rescuer, rescuer.steps[0]!, completion('by rescuer 0'), 1);
+    expect(recorded).not.toBeNull();
+    rescuer.usage = recorded!.usage;
+    expect(await finisher.finish(ending(rescuer), { status: 'completed', result: 'by rescuer 1' }, { step: rescuer.steps[1]!, completion: completion('by rescuer 1') })).toBe(true);
 
     // The frozen worker wakes up: every write it tries is refused.
     expect(await steps.record(frozen, frozen.steps[0]!, completion('late'), 1)).toBeNull();
+    expect(await finisher.finish(ending(frozen), { status: 'completed', result: 'late' }, { step: frozen.steps[1]!, completion: completion('late') })).toBe(false);
     expect(await finisher.finish(ending(frozen), { status: 'failed', error: 'late' })).toBe(false);
     expect(await finisher.finish(ending(rescuer), { status: 'failed', error: 'twice' })).toBe(false);
     // Its heartbeat (a fast one here) finds the lease gone and tells the run to stop.
@@ -215,7 +239,8 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
       [5, 'status'],
       [6, 'done'],
     ]);
-    expect(await db.outboxEvent.count({ where: { payload: { path: ['executionId'], equals: ids[0]! } } })).toBe(1);
+    const outbox = await db.outboxEvent.findMany({ where: { payload: { path: ['executionId'], equals: ids[0]! } } });
+    expect(outbox.map((event) => event.payload)).toEqual([expect.objectContaining({ status: 'completed', llmCalls: 2, promptTokens: 20, completionTokens: 10 })]);
     // A finished execution is claimed by nobody.
     expect(await claims.claim(ids[0]!, 'w3', LEASE_MS)).toEqual({ kind: 'none' });
   });

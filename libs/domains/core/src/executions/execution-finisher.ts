@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EXECUTION_FINISHED, type ExecutionEvent, type ExecutionFinishedPayload, type ExecutionStatus } from '@agent-squad/contracts';
-import { isUniqueViolation } from '@agent-squad/database';
+import { EXECUTION_FINISHED, type CompletionResult, type ExecutionEvent, type ExecutionFinishedPayload, type ExecutionStatus } from '@agent-squad/contracts';
 import { Metrics } from '@agent-squad/observability';
 import type { Counter } from 'prom-client';
 import { CoreDb } from '../core-db';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { ExecutionAdmission, type Placement } from './execution-admission';
 import { ExecutionEventLog } from './execution-event-log';
-import type { Usage } from './execution-run';
+import type { RunStep, Usage } from './execution-run';
+import { outputMessage } from './step-recorder';
 
 export interface Outcome {
   status: Extract<ExecutionStatus, 'completed' | 'failed' | 'cancelled'>;
@@ -22,22 +22,38 @@ export type Ending = { executionId: string; ownerId: string; squadId: string } &
   | { from: 'running'; fence: number; usage: Usage }
 );
 
+/** The run's last step, just answered: its checkpoint is written by the ending statement. */
+export interface FinalStep {
+  step: RunStep;
+  completion: CompletionResult;
+}
+
 interface EndRow {
   eventSeq: number;
+  messageSeq: number;
   /** The waiting execution the ended one's place went to. */
   nextId: string | null;
   nextPriority: number | null;
-  placeFreed: boolean;
+  /** The place was freed but not handed over: the waiting execution was placed elsewhere meanwhile. */
+  placeOwed: boolean;
 }
 
 const NO_USAGE: Usage = { llmCalls: 0, promptTokens: 0, completionTokens: 0 };
+
+function withStep(usage: Usage, last: FinalStep | undefined): Usage {
+  if (!last) return usage;
+  const { promptTokens, completionTokens } = last.completion.usage;
+  return { llmCalls: usage.llmCalls + 1, promptTokens: usage.promptTokens + promptTokens, completionTokens: usage.completionTokens + completionTokens };
+}
 
 /**
  * Ends an execution in one statement: a compare-and-set from the state its caller saw (and, for a
  * running one, fenced by the claim number), so nothing can turn a finished execution back. With it
  * go the steps' final states, the task's status, the two closing stream events, the durable
  * `execution.finished` event billing meters (outbox), and the owner's place, handed over to the
- * owner's oldest waiting execution (then dispatched) or freed.
+ * owner's oldest waiting execution (then dispatched) or freed. A run that ends with its last step
+ * answered stores that step's checkpoint in the same statement: one round trip, one new version
+ * of the execution's row.
  */
 @Injectable()
 export class ExecutionFinisher {
@@ -54,18 +70,15 @@ export class ExecutionFinisher {
   }
 
   /** True when this call ended the execution; false when it was no longer in `from` (or the fence moved). */
-  async finish(ending: Ending, outcome: Outcome): Promise<boolean> {
+  async finish(ending: Ending, outcome: Outcome, last?: FinalStep): Promise<boolean> {
     const finishedAt = new Date().toISOString();
-    const ended = await this.end(ending, outcome, finishedAt, true).catch((error: unknown) => {
-      // The place was handed to a waiting execution that a new execution's admission placed at
-      // the same moment: end without handing it over, and admit afresh.
-      if (!isUniqueViolation(error)) throw error;
-      return this.end(ending, outcome, finishedAt, false);
-    });
+    const output = last && outputMessage(last.step, last.completion);
+    const ended = await this.end(ending, outcome, finishedAt, last, output);
     if (!ended) return false;
     const { row, status, done, placement } = ended;
     this.finished.inc({ status: outcome.status });
     const events: ExecutionEvent[] = [
+      ...(output ? [{ executionId: ending.executionId, seq: row.eventSeq - 2, type: 'message' as const, data: { ...output, seq: row.messageSeq } }] : []),
       { executionId: ending.executionId, seq: row.eventSeq - 1, type: 'status', data: status },
       { executionId: ending.executionId, seq: row.eventSeq, type: 'done', data: done },
     ];
@@ -76,11 +89,14 @@ export class ExecutionFinisher {
   }
 
   /**
-   * The ending statement. With `handOver`, the place the execution held passes to its owner's
-   * oldest waiting execution (returned, to dispatch) instead of being freed.
+   * The ending statement. The place the execution held passes to its owner's oldest waiting
+   * execution (returned, to dispatch), or is freed. The handover inserts the place afresh and skips
+   * on conflict: an admission that placed the same execution at the same moment wins, and the freed
+   * place is owed to the next one (a refused update would fail the whole ending statement).
    */
-  private async end(ending: Ending, outcome: Outcome, finishedAt: string, handOver: boolean) {
-    const usage = ending.from === 'running' ? ending.usage : NO_USAGE;
+  private async end(ending: Ending, outcome: Outcome, finishedAt: string, last: FinalStep | undefined, output: ReturnType<typeof outputMessage> | undefined) {
+    const usage = withStep(ending.from === 'running' ? ending.usage : NO_USAGE, last);
+    const tokens = last?.completion.usage ?? { promptTokens: 0, completionTokens: 0 };
     const fence = ending.from === 'running' ? ending.fence : null;
     const payload: ExecutionFinishedPayload = {
       executionId: ending.executionId,
@@ -97,12 +113,19 @@ export class ExecutionFinisher {
       WITH ex AS (
         UPDATE core.executions
         SET status = ${outcome.status}, result = ${outcome.result ?? null}, error = ${outcome.error ?? null}, "finishedAt" = ${finishedAt}::timestamptz,
-            "eventSeq" = "eventSeq" + 2, "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+            "eventSeq" = "eventSeq" + ${output ? 3 : 2}::int, "messageSeq" = "messageSeq" + ${output ? 1 : 0}::int, "llmCalls" = "llmCalls" + ${output ? 1 : 0}::int,
+            "promptTokens" = "promptTokens" + ${tokens.promptTokens}::int, "completionTokens" = "completionTokens" + ${tokens.completionTokens}::int,
+            "leaseOwner" = NULL, "leaseExpiresAt" = NULL
         WHERE id = ${ending.executionId}::uuid AND status = ${ending.from} AND (${fence}::int IS NULL OR attempts = ${fence}::int)
-        RETURNING id, "taskId", "ownerId", "eventSeq"
+        RETURNING id, "taskId", "ownerId", "eventSeq", "messageSeq"
+      ), output AS (
+        INSERT INTO core.messages (id, "executionId", seq, "stepIndex", "memberId", role, kind, content, citations, "createdAt")
+        SELECT ${output?.id ?? null}::uuid, id, "messageSeq", ${last?.step.index ?? null}::int, ${last?.step.memberId ?? null}::uuid, ${last?.step.role ?? null}, 'output',
+               ${output?.content ?? null}, ${output?.citations ? JSON.stringify(output.citations) : null}::jsonb, ${output?.createdAt ?? null}::timestamptz
+        FROM ex WHERE ${output !== undefined}
       ), steps AS (
         UPDATE core.execution_steps s
-        SET status = CASE WHEN s.status = 'running' AND ${outcome.status} = 'failed' THEN 'failed' ELSE 'skipped' END,
+        SET status = CASE WHEN s.index = ${last?.step.index ?? null}::int THEN 'completed' WHEN s.status = 'running' AND ${outcome.status} = 'failed' THEN 'failed' ELSE 'skipped' END,
             "finishedAt" = CASE WHEN s.status = 'running' THEN ${finishedAt}::timestamptz END
         FROM ex WHERE s."executionId" = ex.id AND s.status IN ('running', 'pending')
       ), task AS (
@@ -112,27 +135,28 @@ export class ExecutionFinisher {
         SELECT ${randomUUID()}::uuid, ${EXECUTION_FINISHED.subject}, ${JSON.stringify(payload)}::jsonb FROM ex
       ), events AS (
         INSERT INTO core.execution_events ("executionId", seq, type, data)
-        SELECT id, "eventSeq" - 1, 'status', ${JSON.stringify(status)}::jsonb FROM ex
+        SELECT id, "eventSeq" - 2, 'message', jsonb_set(${JSON.stringify(output ?? {})}::jsonb, '{seq}', to_jsonb("messageSeq")) FROM ex WHERE ${output !== undefined}
+        UNION ALL SELECT id, "eventSeq" - 1, 'status', ${JSON.stringify(status)}::jsonb FROM ex
         UNION ALL SELECT id, "eventSeq", 'done', ${JSON.stringify(done)}::jsonb FROM ex
       ), next AS (
         SELECT w.id, w.priority FROM core.executions w JOIN ex ON w."ownerId" = ex."ownerId"
-        WHERE ${handOver} AND w.status = 'queued' AND w.id <> ex.id
+        WHERE w.status = 'queued' AND w.id <> ex.id
           AND NOT EXISTS (SELECT 1 FROM core.execution_slots s WHERE s."executionId" = w.id)
         ORDER BY w."createdAt", w.id LIMIT 1
+      ), released AS (
+        DELETE FROM core.execution_slots s USING ex WHERE s."executionId" = ex.id
+        RETURNING s."ownerId", s.slot
       ), handed AS (
-        UPDATE core.execution_slots s SET "executionId" = next.id, "dispatchedAt" = now()
-        FROM ex, next WHERE s."executionId" = ex.id
-        RETURNING next.id, next.priority
-      ), freed AS (
-        DELETE FROM core.execution_slots s USING ex
-        WHERE s."executionId" = ex.id AND NOT EXISTS (SELECT 1 FROM next)
-        RETURNING s.slot
+        INSERT INTO core.execution_slots ("ownerId", slot, "executionId")
+        SELECT released."ownerId", released.slot, next.id FROM released, next
+        ON CONFLICT DO NOTHING
+        RETURNING "executionId"
       )
-      SELECT ex."eventSeq", handed.id AS "nextId", handed.priority AS "nextPriority", EXISTS (SELECT 1 FROM freed) AS "placeFreed"
-      FROM ex LEFT JOIN handed ON true`;
+      SELECT ex."eventSeq", ex."messageSeq", next.id AS "nextId", next.priority AS "nextPriority",
+             EXISTS (SELECT 1 FROM released) AND EXISTS (SELECT 1 FROM next) AND NOT EXISTS (SELECT 1 FROM handed) AS "placeOwed"
+      FROM ex LEFT JOIN handed ON true LEFT JOIN next ON next.id = handed."executionId"`;
     if (!row) return undefined;
-    // Without handing over, a freed place may be owed to a waiting execution.
-    const placement: Placement = row.nextId ? { kind: 'placed', executionId: row.nextId, priority: row.nextPriority! } : row.placeFreed && !handOver ? { kind: 'admit' } : { kind: 'waiting' };
+    const placement: Placement = row.nextId ? { kind: 'placed', executionId: row.nextId, priority: row.nextPriority! } : row.placeOwed ? { kind: 'admit' } : { kind: 'waiting' };
     return { row, status, done, placement };
   }
 }

@@ -7,7 +7,7 @@ import type { Counter } from 'prom-client';
 import { DeadlineExceeded, within } from './deadline';
 import { ExecutionClaims } from './execution-claims';
 import { ExecutionEventLog } from './execution-event-log';
-import { ExecutionFinisher, type Outcome } from './execution-finisher';
+import { ExecutionFinisher, type FinalStep, type Outcome } from './execution-finisher';
 import { ExecutionLeases, type Lease } from './execution-leases';
 import type { ClaimedRun, RunStep } from './execution-run';
 import { StepRecorder } from './step-recorder';
@@ -79,13 +79,15 @@ export class ExecutionRunner {
         return this.stepFailed(run, lease, step, error, finalAttempt);
       }
       const next = pending[position + 1];
-      const recorded = await this.steps.record(run, step, completion, next && !this.draining ? next.index : null);
+      if (!next) return this.end(run, lease, { status: 'completed', result: completion.content }, { step, completion });
+      const recorded = await this.steps.record(run, step, completion, this.draining ? null : next.index);
       if (!recorded) return this.leases.refused(lease);
       this.eventLog.publish([recorded.event]);
       run.usage = recorded.usage;
       run.cancelRequested = recorded.cancelRequested;
       run.outputs.push({ role: step.role, name: step.agentName, content: completion.content });
     }
+    // Nothing was left to run: every step had been stored before this claim.
     await this.end(run, lease, { status: 'completed', result: run.outputs.at(-1)?.content ?? '' });
   }
 
@@ -146,9 +148,9 @@ export class ExecutionRunner {
     return this.end(run, lease, { status: 'failed', error: `${step.agentName} (${step.role}): ${reason}` });
   }
 
-  private async end(run: ClaimedRun, lease: Lease, outcome: Outcome): Promise<void> {
+  private async end(run: ClaimedRun, lease: Lease, outcome: Outcome, last?: FinalStep): Promise<void> {
     this.leases.drop(lease);
-    const ended = await this.finisher.finish({ from: 'running', executionId: run.executionId, ownerId: run.ownerId, squadId: run.squadId, fence: run.fence, usage: run.usage }, outcome);
+    const ended = await this.finisher.finish({ from: 'running', executionId: run.executionId, ownerId: run.ownerId, squadId: run.squadId, fence: run.fence, usage: run.usage }, outcome, last);
     if (!ended) this.leases.refused(lease);
   }
 

@@ -16,10 +16,25 @@ interface Row extends Usage {
   cancelRequested: boolean;
 }
 
+/** A step's output as stored and streamed (its `seq` is handed out by the statement that stores it). */
+export function outputMessage(step: RunStep, completion: CompletionResult): Omit<Message, 'seq'> {
+  const createdAt = new Date();
+  return {
+    id: uuid7(createdAt.getTime()),
+    memberId: step.memberId,
+    role: step.role,
+    kind: 'output',
+    content: completion.content,
+    ...(completion.citations.length > 0 ? { citations: completion.citations } : {}),
+    createdAt: createdAt.toISOString(),
+  };
+}
+
 /**
  * A finished step's checkpoint, in one statement fenced by the claim number: the output message,
  * the step completed, the execution's counters, its stream event, and (unless a cancel was asked
- * for) the next step marked running. A worker that lost its lease stores nothing; a unique index
+ * for) the next step marked running. (The last step's checkpoint goes with the execution's ending:
+ * see ExecutionFinisher.) A worker that lost its lease stores nothing; a unique index
  * on (execution, step) of outputs backs that up in the database.
  */
 @Injectable()
@@ -28,16 +43,8 @@ export class StepRecorder {
 
   /** `next`: the step to mark running, or null when none follows here. Null when the lease was lost. */
   async record(run: ClaimedRun, step: RunStep, completion: CompletionResult, next: number | null): Promise<RecordedStep | null> {
-    const createdAt = new Date();
-    const message: Omit<Message, 'seq'> = {
-      id: uuid7(createdAt.getTime()),
-      memberId: step.memberId,
-      role: step.role,
-      kind: 'output',
-      content: completion.content,
-      ...(completion.citations.length > 0 ? { citations: completion.citations } : {}),
-      createdAt: createdAt.toISOString(),
-    };
+    const message = outputMessage(step, completion);
+    const createdAt = message.createdAt;
     const { promptTokens, completionTokens } = completion.usage;
     const [row] = await this.db.$queryRaw<Row[]>`
       WITH ex AS (

@@ -70,4 +70,12 @@ describe('GroupedWrites', () => {
     await Promise.all(adds);
     expect(writes.groups).toEqual([[1], [2, 3], [4, 5]]);
   });
+
+  it("resolves each row with its own result when the write answers one per row", async () => {
+    const grouped = new GroupedWrites<number, number>(async (rows) => rows.map((row) => row * 10));
+    const first = grouped.add(1);
+    const rest = [grouped.add(2), grouped.add(3)];
+    await expect(first).resolves.toBe(10);
+    await expect(Promise.all(rest)).resolves.toEqual([20, 30]);
+  });
 });

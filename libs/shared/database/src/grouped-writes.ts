@@ -1,6 +1,6 @@
-interface Pending<T> {
+interface Pending<T, R> {
   row: T;
-  resolve: () => void;
+  resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
@@ -11,19 +11,20 @@ interface Pending<T> {
  * acknowledges nothing unwritten, and rejects with its group's error. Idle, a row costs no extra
  * wait; under load, one statement and one round trip serve many rows. Hand-written: DataLoader,
  * the usual batcher, groups only the calls of one tick, and concurrent callers here (agent steps
- * ending) arrive socket reads apart.
+ * ending) arrive socket reads apart. A write may answer one result per row, in the rows' order:
+ * `add` resolves with its row's.
  */
-export class GroupedWrites<T> {
-  private queued: Pending<T>[] = [];
+export class GroupedWrites<T, R = void> {
+  private queued: Pending<T, R>[] = [];
   private writing = false;
 
   constructor(
-    private readonly write: (rows: readonly T[]) => Promise<unknown>,
+    private readonly write: (rows: readonly T[]) => Promise<readonly R[] | unknown>,
     private readonly maxRows = 500,
   ) {}
 
-  add(row: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(row: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.queued.push({ row, resolve, reject });
       if (!this.writing) void this.drain();
     });
@@ -34,8 +35,8 @@ export class GroupedWrites<T> {
     while (this.queued.length > 0) {
       const group = this.queued.splice(0, this.maxRows);
       try {
-        await this.write(group.map((pending) => pending.row));
-        for (const pending of group) pending.resolve();
+        const results = await this.write(group.map((pending) => pending.row));
+        group.forEach((pending, index) => pending.resolve((Array.isArray(results) ? results[index] : undefined) as R));
       } catch (error) {
         for (const pending of group) pending.reject(error);
       }

@@ -104,6 +104,22 @@ describe('user notifications on PostgreSQL', () => {
     await hooks.delete({ ownerId, hookId: hook.id });
   });
 
+  it("stores each of events fanned out at once for its own owner's hooks only, once each", async () => {
+    const other = randomUUID();
+    const mine = await hooks.create({ ownerId, input: { url: `${http.url}/group-mine` } });
+    const theirs = await hooks.create({ ownerId: other, input: { url: `${http.url}/group-theirs` } });
+    const events = [finished(ownerId), finished(other), finished(ownerId), finished(randomUUID())];
+    // The first is stored alone; the rest, added meanwhile, share a statement, one of them twice.
+    await Promise.all([...events, events[1]!].map((event) => fanout.fanOut(event)));
+
+    const stored = await db.notificationDelivery.findMany({ where: { eventId: { in: events.map((event) => event.id) } } });
+    const pairs = stored.map((row) => `${row.hookId}:${row.eventId}`).sort();
+    expect(pairs).toEqual([`${mine.id}:${events[0]!.id}`, `${theirs.id}:${events[1]!.id}`, `${mine.id}:${events[2]!.id}`].sort());
+    for (const row of stored) expect(row.payload).toMatchObject({ executionId: events.find((event) => event.id === row.eventId)!.payload.executionId });
+    await hooks.delete({ ownerId, hookId: mine.id });
+    await hooks.delete({ ownerId: other, hookId: theirs.id });
+  });
+
   it('retries a receiver that keeps failing with backoff, then shows the delivery and the job failed with the error', async () => {
     const hook = await hooks.create({ ownerId, input: { url: `${http.url}/broken` } });
     const failed = recorder.next(QUEUES.notifications.name, 'failed');

@@ -1,6 +1,7 @@
 import { type Logger } from '@nestjs/common';
 import { isDependencyError } from '@agent-squad/contracts';
 import { type Pool } from 'pg';
+import { GroupedWrites } from '../grouped-writes';
 import { type PrismaClientLike } from '../prisma-client';
 import { parseLsn } from './lsn';
 import { type Replica, type ReplicaSet } from './replica-set';
@@ -21,8 +22,14 @@ export interface DomainRouterOptions {
   shards?: ShardRouter;
 }
 
-/** Remembers, after a user's call wrote to the domain's primary, the primary's WAL position for the user's next reads. */
+/**
+ * Remembers, after a user's call wrote to the domain's primary, the primary's WAL position for the
+ * user's next reads. Calls that finish while a position is being read wait for the next read,
+ * which starts after their writes committed: one round trip serves them all.
+ */
 export class WritePositionRecorder implements WriteRecorder {
+  private readonly reads = new GroupedWrites<string>((userIds) => this.recordPosition(userIds));
+
   constructor(
     private readonly domain: string,
     private readonly primaryPool: Pool,
@@ -32,11 +39,16 @@ export class WritePositionRecorder implements WriteRecorder {
 
   async recordWrite(userId: string): Promise<void> {
     try {
-      const { rows } = await this.primaryPool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-      await this.positions.record(this.domain, userId, parseLsn(rows[0]!.lsn));
+      await this.reads.add(userId);
     } catch (error) {
       this.logger.warn(`${this.domain}: could not record a write position: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  private async recordPosition(userIds: readonly string[]): Promise<void> {
+    const { rows } = await this.primaryPool.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const lsn = parseLsn(rows[0]!.lsn);
+    await Promise.all([...new Set(userIds)].map((userId) => this.positions.record(this.domain, userId, lsn)));
   }
 }
 

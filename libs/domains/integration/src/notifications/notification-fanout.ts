@@ -8,12 +8,6 @@ import { IntegrationDb } from '../integration-db';
 /** Tries per notification before it ends `failed` (backing off exponentially: about 1, 2, 4, 8 s). */
 export const NOTIFICATION_JOB_ATTEMPTS = 5;
 
-/**
- * Turns a finished execution (durable event) into one stored notification per hook of its owner,
- * and queues each. The rows are keyed by (hook, event id): a redelivered event stores nothing new
- * and queues again only what is still pending (the job id is the delivery's, so a job still
- * waiting is not added twice). A failure to queue fails the event, which the broker redelivers.
- */
 interface Finished {
   eventId: string;
   ownerId: string;
@@ -25,6 +19,12 @@ interface Stored {
   status: string;
 }
 
+/**
+ * Turns a finished execution (durable event) into one stored notification per hook of its owner,
+ * and queues each. The rows are keyed by (hook, event id): a redelivered event stores nothing new
+ * and queues again only what is still pending (the job id is the delivery's, so a job still
+ * waiting is not added twice). A failure to queue fails the event, which the broker redelivers.
+ */
 @Injectable()
 export class NotificationFanout implements OnApplicationBootstrap {
   /** Events handled at once share a statement; each gets back its own stored notifications. */

@@ -108,3 +108,20 @@ export async function withCpu<T>(groups: readonly CpuGroup[], fn: () => Promise<
   const machineBusyMs = ((machineBusyTicks() - busyBefore) * 1000) / TICKS_PER_SECOND;
   return { result, cpuMs: cpuDeltaMs(before, sampleCpu(groups)), machineBusyMs, wallMs };
 }
+
+/** Each group's CPU, biggest first, as `format` writes it (per request, per execution, in seconds, ...). */
+export function cpuByGroup(cpuMs: Record<string, number>, format: (ms: number) => string): string {
+  return Object.entries(cpuMs)
+    .filter(([, cpu]) => cpu > 0)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, cpu]) => `${name} ${format(cpu)}`)
+    .join(', ');
+}
+
+/** How busy the whole machine was, and how much of that was not this bench: other users skew every figure. */
+export function contention(measured: Measured<unknown>, cpus: number): string {
+  const ours = Object.values(measured.cpuMs).reduce((total, cpu) => total + cpu, 0);
+  const available = (cpus * measured.wallMs) / 1000;
+  const other = Math.max(0, measured.machineBusyMs - ours) / 1000;
+  return `[machine ${(measured.machineBusyMs / 1000).toFixed(1)} of ${available.toFixed(1)} CPU-s busy, ${other.toFixed(1)} CPU-s not this bench's]`;
+}

@@ -1,5 +1,6 @@
-import { type DurableExecutionsResults } from './durable-executions';
 import { cpus } from 'node:os';
+import { contention, cpuByGroup } from './cpu';
+import { type DurableExecutionsResults } from './durable-executions';
 
 const TARGET = { perSecond: 250, inFlight: 2000, rssMb: 512 };
 
@@ -22,7 +23,7 @@ export function renderDurableExecutionsReport({ raw, sustained: measured, inFlig
     'Notes:',
     '',
     `- Completions: tasks POSTed from ${sustained.lanes} lanes round-robin over the seeded squads for the whole window, the lanes holding back while ${sustained.backlog} accepted executions were unfinished, so the API accepts work as fast as it is completed (${sustained.submitted} accepted, ${sustained.rejected} refused); completed and failed (${sustained.failed}) are read from the worker's \`executions_finished_total\` at the start and the end of the window. Each execution is 3 steps (3 LLM calls over NATS to the intelligence process).`,
-    `- CPU per completed execution, its submission included, by process: ${cpuPerExecution(measured.cpuMs, sustained.completed)}; the machine was ${(measured.machineBusyMs / 1000).toFixed(1)} of ${((cpus().length * measured.wallMs) / 1000).toFixed(1)} CPU-s busy (what no process above accounts for is mostly the streaming replica on the same host).`,
+    `- CPU per completed execution, its submission included, by process: ${cpuPerExecution(measured.cpuMs, sustained.completed)}; ${contention(measured, cpus().length)} (what is not this bench's is mostly the streaming replica on the same host).`,
     `- Raw BullMQ: ${raw.jobs} no-op jobs added one by one from 64 lanes and processed by one Worker (concurrency ${raw.concurrency}), from the first add to the last completion.`,
     `- In flight: ${inFlight.submitted} tasks queued while the worker was stopped, then one worker (WORKER_CONCURRENCY ${inFlight.workerConcurrency}) started; running executions counted in the database and the worker's VmRSS read from /proc every 200 ms; ${inFlight.completed} completed in ${inFlight.seconds.toFixed(1)} s.`,
     '',
@@ -30,10 +31,9 @@ export function renderDurableExecutionsReport({ raw, sustained: measured, inFlig
   return lines.join('\n');
 }
 
-/** CPU ms each process spent per completed execution, biggest first. */
+/** CPU ms each process spent per completed execution, biggest first, after their total. */
 function cpuPerExecution(cpuMs: Record<string, number>, completed: number): string {
   if (completed === 0) return 'none completed';
-  const entries = Object.entries(cpuMs).filter(([, cpu]) => cpu > 0).sort(([, a], [, b]) => b - a);
-  const total = entries.reduce((sum, [, cpu]) => sum + cpu, 0);
-  return `${(total / completed).toFixed(1)} ms (${entries.map(([name, cpu]) => `${name} ${(cpu / completed).toFixed(2)}`).join(', ')})`;
+  const total = Object.values(cpuMs).reduce((sum, cpu) => sum + cpu, 0);
+  return `${(total / completed).toFixed(1)} ms (${cpuByGroup(cpuMs, (cpu) => (cpu / completed).toFixed(2))})`;
 }

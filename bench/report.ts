@@ -5,7 +5,7 @@ import { type MachineFacts } from './machine';
 import { type RawCeiling } from './raw-ceilings';
 import { type BenchSettings } from './settings';
 import { type ShapeResults } from './shape-bench';
-import { systemCpuMs, type Measured } from './cpu';
+import { contention, cpuByGroup, systemCpuMs, type Measured } from './cpu';
 
 export interface BenchReport {
   machine: MachineFacts;
@@ -50,28 +50,7 @@ function ratio(result: LoadResult, bare: LoadResult): string {
 function cpuPerRequest(measured: Measured<LoadResult>): string {
   const requests = measured.result.total;
   if (requests === 0) return 'no requests';
-  return Object.entries(measured.cpuMs)
-    .filter(([, cpu]) => cpu > 0)
-    .sort(([, a], [, b]) => b - a)
-    .map(([name, cpu]) => `${name} ${((cpu / requests) * 1000).toFixed(0)} µs`)
-    .join(', ');
-}
-
-/** How busy the whole machine was, and how much of that was not this bench: other users skew every figure. */
-function contention(measured: Measured<unknown>, cpus: number): string {
-  const ours = Object.values(measured.cpuMs).reduce((total, cpu) => total + cpu, 0);
-  const available = (cpus * measured.wallMs) / 1000;
-  const other = Math.max(0, measured.machineBusyMs - ours) / 1000;
-  return `[machine ${(measured.machineBusyMs / 1000).toFixed(1)} of ${available.toFixed(1)} CPU-s busy, ${other.toFixed(1)} CPU-s not this bench's]`;
-}
-
-/** CPU seconds by process during an execution burst, biggest first. */
-function cpuSeconds(cpuMs: Record<string, number>): string {
-  return Object.entries(cpuMs)
-    .filter(([, cpu]) => cpu > 0)
-    .sort(([, a], [, b]) => b - a)
-    .map(([name, cpu]) => `${name} ${(cpu / 1000).toFixed(1)} s`)
-    .join(', ');
+  return cpuByGroup(measured.cpuMs, (cpu) => `${((cpu / requests) * 1000).toFixed(0)} µs`);
 }
 
 function executionsNote(result: ExecutionsResult): string {
@@ -200,7 +179,7 @@ export function renderReport(report: BenchReport): string {
     lines.push(`- POST @ fixed rate, ${label}: ${cpuPerRequest(shape.postFixed)} ${contention(shape.postFixed, cpus)}`);
     lines.push(`- POST max, ${label}: ${cpuPerRequest(shape.postMax)} ${contention(shape.postMax, cpus)}`);
     for (const burst of shape.executions) {
-      lines.push(`- Burst, ${label}, ${burst.workers} worker(s), ${fixed(burst.result.seconds)} s wall: ${cpuSeconds(burst.cpuMs)} ${contention(burst, cpus)}`);
+      lines.push(`- Burst, ${label}, ${burst.workers} worker(s), ${fixed(burst.result.seconds)} s wall: ${cpuByGroup(burst.cpuMs, (cpu) => `${(cpu / 1000).toFixed(1)} s`)} ${contention(burst, cpus)}`);
     }
   }
   lines.push('', 'What the product logged (warnings and errors during the phases, most frequent first):', '');

@@ -8,7 +8,7 @@ import { OutboxRelay } from '../outbox/outbox-relay';
 import { ExecutionAdmission, type Placement } from './execution-admission';
 import { ExecutionEventLog } from './execution-event-log';
 import type { RunStep, Usage } from './execution-run';
-import { outputMessage } from './step-recorder';
+import { outputMessage, type OutputMessage } from './step-recorder';
 
 export interface Outcome {
   status: Extract<ExecutionStatus, 'completed' | 'failed' | 'cancelled'>;
@@ -72,10 +72,11 @@ export class ExecutionFinisher {
   /** True when this call ended the execution; false when it was no longer in `from` (or the fence moved). */
   async finish(ending: Ending, outcome: Outcome, last?: FinalStep): Promise<boolean> {
     const finishedAt = new Date().toISOString();
-    const output = last && outputMessage(last.step, last.completion);
-    const ended = await this.end(ending, outcome, finishedAt, last, output);
+    const written = last && { ...last, output: outputMessage(last.step, last.completion) };
+    const ended = await this.end(ending, outcome, finishedAt, written);
     if (!ended) return false;
     const { row, status, done, placement } = ended;
+    const output = written?.output;
     this.finished.inc({ status: outcome.status });
     const events: ExecutionEvent[] = [
       ...(output ? [{ executionId: ending.executionId, seq: row.eventSeq - 2, type: 'message' as const, data: { ...output, seq: row.messageSeq } }] : []),
@@ -94,7 +95,8 @@ export class ExecutionFinisher {
    * on conflict: an admission that placed the same execution at the same moment wins, and the freed
    * place is owed to the next one (a refused update would fail the whole ending statement).
    */
-  private async end(ending: Ending, outcome: Outcome, finishedAt: string, last: FinalStep | undefined, output: ReturnType<typeof outputMessage> | undefined) {
+  private async end(ending: Ending, outcome: Outcome, finishedAt: string, last: (FinalStep & { output: OutputMessage }) | undefined) {
+    const output = last?.output;
     const usage = withStep(ending.from === 'running' ? ending.usage : NO_USAGE, last);
     const tokens = last?.completion.usage ?? { promptTokens: 0, completionTokens: 0 };
     const fence = ending.from === 'running' ? ending.fence : null;

@@ -16,8 +16,10 @@ interface Row extends Usage {
   cancelRequested: boolean;
 }
 
-/** A step's output as stored and streamed (its `seq` is handed out by the statement that stores it). */
-export function outputMessage(step: RunStep, completion: CompletionResult): Omit<Message, 'seq'> {
+/** A step's output as stored and streamed, but for its `seq`: the statement that stores it hands that out. */
+export type OutputMessage = Omit<Message, 'seq'>;
+
+export function outputMessage(step: RunStep, completion: CompletionResult): OutputMessage {
   const createdAt = new Date();
   return {
     id: uuid7(createdAt.getTime()),

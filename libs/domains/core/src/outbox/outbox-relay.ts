@@ -100,12 +100,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async relayBatch(): Promise<number> {
+    // `= ANY(ARRAY(...))` finds the batch's rows by primary key. `IN (subquery)` had the planner
+    // hash-join the batch with a scan of the whole table, which churns and bloats: ~900 buffers a
+    // claim in the sustained bench (pg_stat_statements), more the larger the backlog.
     const rows = await this.db.$queryRaw<ClaimedRow[]>`
       UPDATE core.outbox_events SET "claimedUntil" = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
-      WHERE id IN (
+      WHERE id = ANY(ARRAY(
         SELECT id FROM core.outbox_events
         WHERE "claimedUntil" IS NULL OR "claimedUntil" < now()
-        ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+        ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED))
       RETURNING id, subject, payload, "createdAt"`;
     const results = await Promise.allSettled(
       rows.map(async (row) => {

@@ -69,8 +69,9 @@ export class ExecutionStream {
       });
     };
 
-    const subscription = this.bus.subscribe(executionEventsSubject(executionId), (event) => {
-      live.push(event as ExecutionEvent);
+    // Each message holds the events one statement stored (see ExecutionEventLog).
+    const subscription = this.bus.subscribe(executionEventsSubject(executionId), (events) => {
+      live.push(...(events as ExecutionEvent[]));
       schedule(drainLive);
     });
     const deltas = timings.deltas

@@ -6,12 +6,14 @@ import { Bus } from '@agent-squad/messaging';
  * An execution's event stream is numbered 1, 2, 3, ... (`executions.eventSeq`) and stored in the
  * same statement as the change it reports (so a reconnecting client replays exactly what
  * happened); this broadcasts stored events after commit, for live streams on any gateway replica.
+ * The events of one statement go as one message (an array): an ending's three cost one publish.
  */
 @Injectable()
 export class ExecutionEventLog {
   constructor(private readonly bus: Bus) {}
 
-  publish(events: readonly ExecutionEvent[]): void {
-    for (const event of events) this.bus.publish(executionEventsSubject(event.executionId), event);
+  /** `events`: what one statement stored for `executionId`, in order. */
+  publish(executionId: string, events: readonly ExecutionEvent[]): void {
+    if (events.length > 0) this.bus.publish(executionEventsSubject(executionId), events);
   }
 }

@@ -23,6 +23,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { CachedWrites } from './shared/cached-writes';
 import { SquadsService } from './squads/squads.service';
 import { IdempotencyStore } from './tasks/idempotency';
+import { QuotaGate } from './tasks/quota-gate';
 import { TasksService } from './tasks/tasks.service';
 
 /**
@@ -56,6 +57,7 @@ const LIVE_MODELS = ['task', 'execution', 'executionSlot', 'executionStep', 'mes
     IdempotencyStore,
     Outbox,
     OutboxRelay,
+    QuotaGate,
     SquadsService,
     StepRecorder,
     TasksService,

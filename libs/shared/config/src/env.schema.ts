@@ -140,6 +140,10 @@ export const envSchema = z.object({
   PLAN_FREE_TOKENS: int(1_000_000, 0),
   PLAN_PRO_EXECUTIONS: int(10_000, 0),
   PLAN_PRO_TOKENS: int(100_000_000, 0),
+  /** Far from a plan's limits, billing lets each submitting process accept up to this many more tasks without asking again (0: ask for every one). */
+  QUOTA_ALLOWANCE_MAX: int(20, 0),
+  /** How long such an allowance lasts: a plan change reaches submissions at most this late. */
+  QUOTA_ALLOWANCE_MS: int(5000, 0),
 
   // Scheduled jobs run once per period across all replicas, at multiples of their interval (UTC):
   // hourly ones at :00, daily ones at midnight.

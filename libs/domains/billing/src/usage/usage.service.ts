@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, type PlanName } from '@agent-squad/config';
-import { AppError, BillingApi, ErrorCode, type UsageReport } from '@agent-squad/contracts';
+import { AppError, BillingApi, ErrorCode, type QuotaAllowance, type UsageReport } from '@agent-squad/contracts';
 import { BillingDb } from '../billing-db';
 import { billingPeriod } from './billing-period';
+import { quotaAllowance } from './quota-allowance';
 
 interface UsageRow {
   plan: string | null;
@@ -39,7 +40,7 @@ export class UsageService implements BillingApi {
     };
   }
 
-  async assertQuota({ userId }: { userId: string }): Promise<{ plan: string }> {
+  async assertQuota({ userId }: { userId: string }): Promise<{ plan: string; allowance?: QuotaAllowance }> {
     const report = await this.usage({ userId });
     if (report.executions >= report.quota.executions) {
       throw new AppError(ErrorCode.QuotaExceeded, `The ${report.plan} plan allows ${report.quota.executions} executions per month; all are used`);
@@ -47,6 +48,7 @@ export class UsageService implements BillingApi {
     if (report.tokens >= report.quota.tokens) {
       throw new AppError(ErrorCode.QuotaExceeded, `The ${report.plan} plan allows ${report.quota.tokens} tokens per month; all are used`);
     }
-    return { plan: report.plan };
+    const allowance = quotaAllowance(report, this.config.env.QUOTA_ALLOWANCE_MAX, this.config.env.QUOTA_ALLOWANCE_MS);
+    return allowance ? { plan: report.plan, allowance } : { plan: report.plan };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
   AppError,
-  BillingApi,
   TasksApi,
   type Execution,
   type ListQuery,
@@ -21,12 +20,13 @@ import { idCursor } from '../shared/cursor';
 import { toTask } from '../shared/mappers';
 import { toPage } from '../shared/pagination';
 import { IdempotencyStore } from './idempotency';
+import { QuotaGate } from './quota-gate';
 
 @Injectable()
 export class TasksService implements TasksApi {
   constructor(
     private readonly db: CoreDb,
-    private readonly billing: BillingApi,
+    private readonly quota: QuotaGate,
     private readonly executions: ExecutionFactory,
     private readonly admission: ExecutionAdmission,
     private readonly idempotency: IdempotencyStore,
@@ -38,7 +38,7 @@ export class TasksService implements TasksApi {
     const replay = idempotencyKey ? await this.idempotency.find<SubmittedTask>(ownerId, scope, idempotencyKey) : null;
     if (replay) return replay;
     const members = await this.runnableMembers(ownerId, squadId);
-    const { plan } = await this.billing.assertQuota({ userId: ownerId });
+    const plan = await this.quota.admit(ownerId);
     return this.idempotency.run(ownerId, scope, idempotencyKey, () =>
       this.enqueue({
         ownerId,
@@ -75,7 +75,7 @@ export class TasksService implements TasksApi {
     if (replay) return replay;
     const task = await this.get({ ownerId, taskId });
     const members = await this.runnableMembers(ownerId, task.squadId);
-    const { plan } = await this.billing.assertQuota({ userId: ownerId });
+    const plan = await this.quota.admit(ownerId);
     return this.idempotency.run(ownerId, scope, idempotencyKey, async () => {
       const { execution } = await this.enqueue({
         ownerId,

@@ -40,14 +40,24 @@ describe('DeltaPublisher', () => {
     expect(await delivered()).toEqual(['one ', 'two']);
   });
 
-  it('sends what is pending at once on flush, and nothing when nothing is', async () => {
+  it('sends what is pending at once when a streaming answer ends', async () => {
     const stream = new DeltaPublisher(bus).forRequest(request)!;
-    stream.flush();
-    stream.write('last words');
-    stream.flush();
-    expect(await delivered()).toEqual(['last words']);
+    stream.write('first words, ');
     await jest.advanceTimersByTimeAsync(DELTA_BATCH_MS);
-    expect(await delivered()).toEqual(['last words']);
+    stream.write('last words');
+    stream.end();
+    expect(await delivered()).toEqual(['first words, ', 'last words']);
+    await jest.advanceTimersByTimeAsync(DELTA_BATCH_MS);
+    expect(await delivered()).toEqual(['first words, ', 'last words']);
+  });
+
+  it('sends nothing for an answer that came whole within one batch window: its message carries it', async () => {
+    const stream = new DeltaPublisher(bus).forRequest(request)!;
+    stream.write('all at ');
+    stream.write('once');
+    stream.end();
+    await jest.advanceTimersByTimeAsync(DELTA_BATCH_MS);
+    expect(await delivered()).toEqual([]);
   });
 
   it('has no stream for a completion that is not an execution step', () => {

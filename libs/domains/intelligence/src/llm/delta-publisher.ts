@@ -8,8 +8,12 @@ export const DELTA_BATCH_MS = 25;
 /** One step's text deltas on their way out. */
 export interface DeltaStream {
   write(text: string): void;
-  /** Sends what is pending now: called before the step's answer leaves, so its deltas precede its message. */
-  flush(): void;
+  /**
+   * The step's answer is complete (or failed): called before the answer leaves, so its deltas
+   * precede its message. Sends what is pending if the text was already streaming; an answer that
+   * came whole within one batch window sends no delta at all, as its message carries the text.
+   */
+  end(): void;
 }
 
 /**
@@ -17,7 +21,7 @@ export interface DeltaStream {
  * replica. Best effort and never stored: the step's `message` event carries the whole text.
  * Pieces are gathered for up to DELTA_BATCH_MS into one message: a fast stream (or the offline
  * model without latency, whose pieces come all at once) costs the bus a message per batch, not
- * per token, while a client still sees the text grow.
+ * per token, while a client still sees the text grow; an answer faster than one batch costs none.
  */
 @Injectable()
 export class DeltaPublisher {
@@ -29,6 +33,7 @@ export class DeltaPublisher {
     if (!executionId || !memberId || stepIndex === undefined) return undefined;
     const subject = executionDeltasSubject(executionId);
     let pending = '';
+    let streaming = false;
     let timer: NodeJS.Timeout | undefined;
     const flush = (): void => {
       clearTimeout(timer);
@@ -36,13 +41,18 @@ export class DeltaPublisher {
       if (pending === '') return;
       this.bus.publish(subject, { memberId, stepIndex, role: request.role, text: pending } satisfies ExecutionDelta);
       pending = '';
+      streaming = true;
     };
     return {
       write(text) {
         pending += text;
         timer ??= setTimeout(flush, DELTA_BATCH_MS);
       },
-      flush,
+      end() {
+        if (streaming) return flush();
+        clearTimeout(timer);
+        pending = '';
+      },
     };
   }
 }

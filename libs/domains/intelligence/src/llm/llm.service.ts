@@ -73,7 +73,7 @@ export class LlmService implements IntelligenceApi {
       this.logger.warn(`${request.model} failed (${error.message}); trying the fallback model ${request.fallbackModel}`);
       return await this.run(request.fallbackModel, step);
     } finally {
-      deltas?.flush();
+      deltas?.end();
     }
   }
 

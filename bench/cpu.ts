@@ -109,6 +109,18 @@ export async function withCpu<T>(groups: readonly CpuGroup[], fn: () => Promise<
   return { result, cpuMs: cpuDeltaMs(before, sampleCpu(groups)), machineBusyMs, wallMs };
 }
 
+/** Phases measured apart (e.g. interleaved rounds) as one: CPU and time added up, results merged by `merge`. */
+export function mergeMeasured<T>(parts: readonly Measured<T>[], merge: (results: T[]) => T): Measured<T> {
+  const cpuMs: Record<string, number> = {};
+  for (const part of parts) for (const [name, ms] of Object.entries(part.cpuMs)) cpuMs[name] = (cpuMs[name] ?? 0) + ms;
+  return {
+    result: merge(parts.map((part) => part.result)),
+    cpuMs,
+    machineBusyMs: parts.reduce((total, part) => total + part.machineBusyMs, 0),
+    wallMs: parts.reduce((total, part) => total + part.wallMs, 0),
+  };
+}
+
 /** Each group's CPU, biggest first, as `format` writes it (per request, per execution, in seconds, ...). */
 export function cpuByGroup(cpuMs: Record<string, number>, format: (ms: number) => string): string {
   return Object.entries(cpuMs)

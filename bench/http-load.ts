@@ -76,6 +76,33 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/**
+ * Load phases against one target as one: counts added up, the rate over their summed time. Latency
+ * percentiles cannot be merged from percentiles: p50 is the phases' median p50, p99 their worst.
+ */
+export function mergeLoads(results: readonly LoadResult[]): LoadResult {
+  const add = (pick: (result: LoadResult) => number) => results.reduce((total, result) => total + pick(result), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const result of results) for (const [code, count] of Object.entries(result.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const p50s = results.map((result) => result.p50).sort((a, b) => a - b);
+  const total = add((result) => result.total);
+  const durationSeconds = add((result) => result.durationSeconds);
+  return {
+    title: results[0]!.title,
+    requestsPerSecond: total / durationSeconds,
+    p50: p50s[Math.floor(p50s.length / 2)]!,
+    p99: Math.max(...results.map((result) => result.p99)),
+    total,
+    sent: add((result) => result.sent),
+    ok: add((result) => result.ok),
+    non2xx: add((result) => result.non2xx),
+    errors: add((result) => result.errors),
+    timeouts: add((result) => result.timeouts),
+    statusCodes,
+    durationSeconds,
+  };
+}
+
 /** An endless round-robin over `items`. */
 export function roundRobin<T>(items: readonly T[]): () => T {
   if (items.length === 0) throw new Error('round-robin over nothing');

@@ -48,7 +48,6 @@ export class UsageService implements BillingApi {
     if (report.tokens >= report.quota.tokens) {
       throw new AppError(ErrorCode.QuotaExceeded, `The ${report.plan} plan allows ${report.quota.tokens} tokens per month; all are used`);
     }
-    const allowance = quotaAllowance(report, this.config.env.QUOTA_ALLOWANCE_MAX, this.config.env.QUOTA_ALLOWANCE_MS);
-    return allowance ? { plan: report.plan, allowance } : { plan: report.plan };
+    return { plan: report.plan, allowance: quotaAllowance(report, this.config.env.QUOTA_ALLOWANCE_MAX, this.config.env.QUOTA_ALLOWANCE_MS) };
   }
 }

@@ -12,8 +12,8 @@ import { Bus } from '@agent-squad/messaging';
 export class ExecutionEventLog {
   constructor(private readonly bus: Bus) {}
 
-  /** `events`: what one statement stored for `executionId`, in order. */
-  publish(executionId: string, events: readonly ExecutionEvent[]): void {
-    if (events.length > 0) this.bus.publish(executionEventsSubject(executionId), events);
+  /** `events`: what one statement stored for one execution, in order. */
+  publish(events: readonly ExecutionEvent[]): void {
+    if (events.length > 0) this.bus.publish(executionEventsSubject(events[0]!.executionId), events);
   }
 }

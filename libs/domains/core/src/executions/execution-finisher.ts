@@ -83,7 +83,7 @@ export class ExecutionFinisher {
       { executionId: ending.executionId, seq: row.eventSeq - 1, type: 'status', data: status },
       { executionId: ending.executionId, seq: row.eventSeq, type: 'done', data: done },
     ];
-    this.eventLog.publish(ending.executionId, events);
+    this.eventLog.publish(events);
     this.relay.kick();
     await this.admission.settle(ending.ownerId, placement);
     return true;

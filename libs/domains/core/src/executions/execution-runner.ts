@@ -51,7 +51,7 @@ export class ExecutionRunner {
     // Another worker's lease is live: come back when it would have lapsed.
     if (claim.kind === 'held') throw new JobDeferred(claim.retryInMs + 50, 'another worker holds the execution');
     if (claim.kind === 'none') return;
-    if (claim.started) this.eventLog.publish(executionId, [claim.started]);
+    if (claim.started) this.eventLog.publish([claim.started]);
     else this.resumed.inc();
     const lease = this.leases.hold(executionId, claim.run.fence);
     try {
@@ -82,7 +82,7 @@ export class ExecutionRunner {
       if (!next) return this.end(run, lease, { status: 'completed', result: completion.content }, { step, completion });
       const recorded = await this.steps.record(run, step, completion, this.draining ? null : next.index);
       if (!recorded) return this.leases.refused(lease);
-      this.eventLog.publish(run.executionId, [recorded.event]);
+      this.eventLog.publish([recorded.event]);
       run.usage = recorded.usage;
       run.cancelRequested = recorded.cancelRequested;
       run.outputs.push({ role: step.role, name: step.agentName, content: completion.content });

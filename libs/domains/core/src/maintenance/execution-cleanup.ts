@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@agent-squad/config';
-import { IDEMPOTENCY_WINDOW_MS, TERMINAL_STATUSES } from '@agent-squad/contracts';
+import { IDEMPOTENCY_WINDOW_MS } from '@agent-squad/contracts';
 import { Clock, JobQueue, QUEUES, runEvery } from '@agent-squad/queue';
 import { CoreDb } from '../core-db';
 
@@ -48,13 +48,16 @@ export class ExecutionCleanup implements OnApplicationBootstrap {
     return { executions, idempotencyRecords };
   }
 
-  /** Created and finished before the cutoff: the (status, createdAt) index finds them. */
+  /**
+   * Created and finished before the cutoff. The statuses are written out, not passed in, so that
+   * every plan of the statement, generic ones too, can use the partial index of ended executions
+   * (`executions_ended_by_age`, whose predicate names the same three: TERMINAL_STATUSES).
+   */
   private async expired(cutoff: Date): Promise<string[]> {
-    const rows = await this.db.execution.findMany({
-      where: { status: { in: [...TERMINAL_STATUSES] }, createdAt: { lt: cutoff }, finishedAt: { lt: cutoff } },
-      select: { id: true },
-      take: BATCH,
-    });
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM core.executions
+      WHERE status IN ('completed', 'failed', 'cancelled') AND "createdAt" < ${cutoff}::timestamptz AND "finishedAt" < ${cutoff}::timestamptz
+      LIMIT ${BATCH}::int`;
     return rows.map((row) => row.id);
   }
 }

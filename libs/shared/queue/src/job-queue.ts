@@ -10,8 +10,16 @@ export interface Job<T> {
 export type JobHandler<T> = (job: Job<T>) => Promise<void>;
 
 export interface AddOptions {
-  /** While a job with this id is waiting, delayed or running, adding it again does nothing. */
+  /**
+   * While a job with this id is waiting, delayed or running, adding it again does nothing; a failed
+   * job kept under it is replaced (a deliberate re-add).
+   */
   jobId?: string;
+  /**
+   * The caller knows no job ever had this id (e.g. a new execution's first dispatch), so there is
+   * no failed job to replace: the add skips looking for one (a Redis round trip per add on BullMQ).
+   */
+  firstUseOfId?: boolean;
   delayMs?: number;
   /** 1 runs first; a job without priority runs before every prioritized one (BullMQ's rule). */
   priority?: number;

@@ -29,7 +29,7 @@ export class ExecutionAdmission {
 
   /** Carries out what a placing write left to do (see Placement). Never throws, as `admit`. */
   async settle(ownerId: string, placement: Placement): Promise<void> {
-    if (placement.kind === 'placed') await this.dispatcher.dispatch(placement.executionId, placement.priority);
+    if (placement.kind === 'placed') await this.dispatcher.dispatchNew(placement.executionId, placement.priority);
     else if (placement.kind === 'admit') await this.admit(ownerId);
   }
 
@@ -60,7 +60,7 @@ export class ExecutionAdmission {
         )
         SELECT placed."executionId", waiting.priority FROM placed JOIN waiting ON waiting.id = placed."executionId"
         ORDER BY waiting.n`;
-      for (const { executionId, priority } of admitted) await this.dispatcher.dispatch(executionId, priority);
+      for (const { executionId, priority } of admitted) await this.dispatcher.dispatchNew(executionId, priority);
     } catch (error) {
       this.logger.warn(`admission for user ${ownerId} deferred to the reconciler: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -63,7 +63,7 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     await moduleRef.init();
     db = moduleRef.get(CoreDb);
     const metrics = new Metrics();
-    const dispatcher = { dispatch: async (id: string) => void dispatched.push(id) } as unknown as ExecutionDispatcher;
+    const dispatcher = { dispatchNew: async (id: string) => void dispatched.push(id) } as unknown as ExecutionDispatcher;
     admission = new ExecutionAdmission(db, config, dispatcher);
     claims = new ExecutionClaims(db);
     factory = new ExecutionFactory(db, config);

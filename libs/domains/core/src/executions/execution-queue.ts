@@ -21,9 +21,19 @@ export class ExecutionDispatcher {
 
   constructor(private readonly queue: JobQueue) {}
 
-  async dispatch(executionId: string, priority: number): Promise<void> {
+  /** The execution's first job: it just took a place, and no job ever had its id. */
+  dispatchNew(executionId: string, priority: number): Promise<void> {
+    return this.dispatch(executionId, priority, true);
+  }
+
+  /** Again (the reconciler): its job vanished or its worker stopped; a failed job kept under its id is replaced. */
+  redispatch(executionId: string, priority: number): Promise<void> {
+    return this.dispatch(executionId, priority, false);
+  }
+
+  private async dispatch(executionId: string, priority: number, firstUseOfId: boolean): Promise<void> {
     try {
-      await this.queue.add(QUEUES.executions, { executionId }, { jobId: executionId, priority, attempts: EXECUTION_JOB_ATTEMPTS });
+      await this.queue.add(QUEUES.executions, { executionId }, { jobId: executionId, priority, attempts: EXECUTION_JOB_ATTEMPTS, firstUseOfId });
     } catch (error) {
       // Stored already: the reconciler dispatches it once the queue answers again.
       this.logger.warn(`dispatch of execution ${executionId} deferred: ${error instanceof Error ? error.message : String(error)}`);

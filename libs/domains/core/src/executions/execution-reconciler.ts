@@ -43,7 +43,7 @@ export class ExecutionReconciler implements OnApplicationBootstrap, OnApplicatio
     this.running = true;
     try {
       const orphans = [...(await this.lapsedLeases()), ...(await this.staleDispatches())];
-      for (const { id, priority } of orphans) await this.dispatcher.dispatch(id, priority);
+      for (const { id, priority } of orphans) await this.dispatcher.redispatch(id, priority);
       const owners = await this.ownersWithFreePlaces();
       for (const { ownerId } of owners) await this.admission.admit(ownerId);
       return orphans.length + owners.length;

@@ -71,6 +71,16 @@ describe('BullMqQueue', () => {
     expect(await rerun.promise).toEqual({ id: 'doomed', data: { n: 2 }, attempt: 1 });
   });
 
+  it('adds under an id said to be used for the first time as under any other, and ignores it again while it waits', async () => {
+    const queue = await stack.queue();
+    await queue.add(WORK, { n: 1 }, { jobId: 'fresh', firstUseOfId: true });
+    await queue.add(WORK, { n: 2 }, { jobId: 'fresh', firstUseOfId: true });
+    expect(await queue.counts(WORK)).toEqual({ waiting: 1, active: 0, delayed: 0, failed: 0 });
+    const ran = deferred<Job<{ n: number }>>();
+    queue.process(WORK, async (job) => ran.resolve(job));
+    expect(await ran.promise).toEqual({ id: 'fresh', data: { n: 1 }, attempt: 1 });
+  });
+
   it('ignores a job id that is already waiting or running', async () => {
     const queue = await stack.queue();
     await queue.add(WORK, { n: 1 }, { jobId: 'once' });

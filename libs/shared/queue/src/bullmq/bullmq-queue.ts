@@ -53,7 +53,7 @@ export class BullMqQueue extends JobQueue {
     assertAddOptions(options);
     const queue = this.queue(contract.name);
     // A failed job is kept for inspection, but its id must not block a deliberate re-add.
-    if (options.jobId && (await queue.getJobState(options.jobId)) === 'failed') await queue.remove(options.jobId);
+    if (options.jobId && !options.firstUseOfId && (await queue.getJobState(options.jobId)) === 'failed') await queue.remove(options.jobId);
     await queue.add(contract.name, withTraceCarrier(data), {
       ...this.jobOptions(),
       jobId: options.jobId,

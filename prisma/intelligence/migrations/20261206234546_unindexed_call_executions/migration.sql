@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "intelligence"."llm_calls_executionId_idx";

@@ -1,33 +1,33 @@
-import type { Metrics } from '@agent-squad/observability';
-import { Gauge, type Counter, type Histogram } from 'prom-client';
+import type { HotCounter, HotCounterSeries, HotHistogram, HotHistogramSeries, Metrics } from '@agent-squad/observability';
+import { Gauge, type Counter } from 'prom-client';
 import type { CachePolicy } from './cache-policy';
 import { L1_REMOVALS, type L1Removal, type L1Store } from './l1-store';
 
 /** One policy's series, bound to their labels once: the hit path only increments. */
 export interface PolicySeries {
-  l1Hit: Counter.Internal;
-  l1Miss: Counter.Internal;
-  l2Hit: Counter.Internal;
-  l2Miss: Counter.Internal;
-  loadSeconds: Histogram.Internal<'policy'>;
+  l1Hit: HotCounterSeries;
+  l1Miss: HotCounterSeries;
+  l2Hit: HotCounterSeries;
+  l2Miss: HotCounterSeries;
+  loadSeconds: HotHistogramSeries;
 }
 
 export type InvalidationSource = 'local' | 'live' | 'durable';
 
 /** Hits and misses per layer and policy, loads and their latency, L1 evictions and bytes, Redis availability (DESIGN §9). */
 export class CacheMetrics {
-  private readonly hits: Counter<'layer' | 'policy'>;
-  private readonly misses: Counter<'layer' | 'policy'>;
-  private readonly loads: Histogram<'policy'>;
+  private readonly hits: HotCounter<'layer' | 'policy'>;
+  private readonly misses: HotCounter<'layer' | 'policy'>;
+  private readonly loads: HotHistogram<'policy'>;
   private readonly removals: Counter<'reason'>;
   private readonly invalidations: Counter<'source'>;
   private readonly l2Errors: Counter;
   private readonly byPolicy = new Map<string, PolicySeries>();
 
   constructor(private readonly metrics: Metrics) {
-    this.hits = metrics.counter('cache_hits_total', 'Cache hits by layer (l1 memory, l2 Redis) and policy', ['layer', 'policy']);
-    this.misses = metrics.counter('cache_misses_total', 'Cache misses by layer and policy (an l2 miss includes Redis being unavailable)', ['layer', 'policy']);
-    this.loads = metrics.histogram('cache_load_duration_seconds', 'Loads from the source of truth (L3) on a miss, by policy', ['policy'], [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
+    this.hits = metrics.hotCounter('cache_hits_total', 'Cache hits by layer (l1 memory, l2 Redis) and policy', ['layer', 'policy']);
+    this.misses = metrics.hotCounter('cache_misses_total', 'Cache misses by layer and policy (an l2 miss includes Redis being unavailable)', ['layer', 'policy']);
+    this.loads = metrics.hotHistogram('cache_load_duration_seconds', 'Loads from the source of truth (L3) on a miss, by policy', ['policy'], [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
     this.removals = metrics.counter('cache_l1_evictions_total', 'L1 entries removed before being invalidated: size (LRU, to stay within the byte bound) or expired', ['reason']);
     this.invalidations = metrics.counter('cache_invalidations_total', 'Invalidations applied here, by source (local write, live broadcast, durable event)', ['source']);
     this.l2Errors = metrics.counter('cache_l2_errors_total', 'Redis cache commands that failed (the cache then skips Redis until it is back)');
@@ -39,11 +39,11 @@ export class CacheMetrics {
     let series = this.byPolicy.get(policy.name);
     if (!series) {
       series = {
-        l1Hit: this.hits.labels({ layer: 'l1', policy: policy.name }),
-        l1Miss: this.misses.labels({ layer: 'l1', policy: policy.name }),
-        l2Hit: this.hits.labels({ layer: 'l2', policy: policy.name }),
-        l2Miss: this.misses.labels({ layer: 'l2', policy: policy.name }),
-        loadSeconds: this.loads.labels({ policy: policy.name }),
+        l1Hit: this.hits.series({ layer: 'l1', policy: policy.name }),
+        l1Miss: this.misses.series({ layer: 'l1', policy: policy.name }),
+        l2Hit: this.hits.series({ layer: 'l2', policy: policy.name }),
+        l2Miss: this.misses.series({ layer: 'l2', policy: policy.name }),
+        loadSeconds: this.loads.series({ policy: policy.name }),
       };
       this.byPolicy.set(policy.name, series);
     }

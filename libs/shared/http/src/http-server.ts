@@ -3,9 +3,8 @@ import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toJson } from '@agent-squad/cache';
-import type { ApiLatencyWindow, Metrics } from '@agent-squad/observability';
+import type { ApiLatencyWindow, HotCounterSeries, HotHistogramSeries, Metrics } from '@agent-squad/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Counter, Histogram } from 'prom-client';
 import { ProblemFilter } from './problem.filter';
 import { keepRawBody } from './raw-body';
 import { traceRequests } from './request-tracing';
@@ -61,17 +60,17 @@ function configureFastify(fastify: FastifyInstance): void {
 export function instrumentHttp(app: INestApplication, metrics: Metrics, latency: ApiLatencyWindow): void {
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   // One hook per route, registered with it, so the route's labels are known without reading
-  // `request.routeOptions` (an object built on each read) and its series are bound once per status
-  // (labelling on every request hashes the labels each time). Call before the app is initialised.
+  // `request.routeOptions` (an object built on each read) and its series are found once per
+  // status. Call before the app is initialised.
   const observer = (route: string) => {
-    const series = new Map<string, { duration: Histogram.Internal<string>; requests: Counter.Internal }>();
+    const series = new Map<string, { duration: HotHistogramSeries; requests: HotCounterSeries }>();
     const api = route.startsWith('/v1/');
     const observe = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       const key = `${request.method} ${reply.statusCode}`;
       let bound = series.get(key);
       if (!bound) {
         const labels = { method: request.method, route, status: String(reply.statusCode) };
-        bound = { duration: metrics.httpDuration.labels(labels), requests: metrics.httpRequests.labels(labels) };
+        bound = { duration: metrics.httpDuration.series(labels), requests: metrics.httpRequests.series(labels) };
         series.set(key, bound);
       }
       bound.duration.observe(reply.elapsedTime / 1000);

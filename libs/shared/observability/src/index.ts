@@ -6,3 +6,4 @@ export * from './metrics';
 export * from './observability.module';
 export * from './tracing/propagation';
 export * from './tracing/tracing';
+export * from './hot-metrics';

@@ -1,5 +1,6 @@
 import { type Logger } from '@nestjs/common';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { HotCounter, HotHistogram } from '@agent-squad/observability';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { type Pool } from 'pg';
 
 export type QueryKind = 'read' | 'write';
@@ -19,8 +20,8 @@ const poolsByRegistry = new WeakMap<Registry, Map<string, Pool>>();
  * queries, and each pool's connections in use / idle / waiting.
  */
 export class DatabaseMetrics {
-  private readonly duration: Histogram<'domain' | 'target' | 'kind'>;
-  private readonly operations: Counter<'domain' | 'target' | 'kind'>;
+  private readonly duration: HotHistogram<'domain' | 'target' | 'kind'>;
+  private readonly operations: HotCounter<'domain' | 'target' | 'kind'>;
   private readonly slow: Counter<'domain' | 'target'>;
   private readonly pools: Map<string, Pool>;
 
@@ -29,19 +30,19 @@ export class DatabaseMetrics {
     private readonly slowMs: number,
     private readonly logger: Logger,
   ) {
-    this.duration = single(registry, 'db_query_duration_seconds', () => new Histogram({
-      name: 'db_query_duration_seconds',
-      help: 'Database operation duration by domain, target (primary, replica-N, shard-N) and kind (read, write)',
-      labelNames: ['domain', 'target', 'kind'] as const,
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }));
-    this.operations = single(registry, 'db_operations_total', () => new Counter({
-      name: 'db_operations_total',
-      help: 'Database reads and writes by domain and target (primary, replica-N, shard-N)',
-      labelNames: ['domain', 'target', 'kind'] as const,
-      registers: [registry],
-    }));
+    this.duration = single(registry, 'db_query_duration_seconds', () => new HotHistogram(
+      'db_query_duration_seconds',
+      'Database operation duration by domain, target (primary, replica-N, shard-N) and kind (read, write)',
+      ['domain', 'target', 'kind'],
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registry,
+    ));
+    this.operations = single(registry, 'db_operations_total', () => new HotCounter(
+      'db_operations_total',
+      'Database reads and writes by domain and target (primary, replica-N, shard-N)',
+      ['domain', 'target', 'kind'],
+      registry,
+    ));
     this.slow = single(registry, 'db_slow_queries_total', () => new Counter({
       name: 'db_slow_queries_total',
       help: 'Database operations slower than DATABASE_SLOW_QUERY_MS, by domain and target',
@@ -79,14 +80,13 @@ export class DatabaseMetrics {
   }
 
   /**
-   * The series of one domain's target, bound once (labelling a series on every query hashes its
-   * labels each time). Exports the target's slow-query count from the start, at zero, so a
+   * The series of one domain's target, found once (not on every query). Exports the target's slow-query count from the start, at zero, so a
    * dashboard sees the series before the first slow query.
    */
   target(domain: string, target: string): TargetMetrics {
     const slow = this.slow.labels({ domain, target });
     slow.inc(0);
-    const series = (kind: QueryKind) => ({ duration: this.duration.labels({ domain, target, kind }), operations: this.operations.labels({ domain, target, kind }) });
+    const series = (kind: QueryKind) => ({ duration: this.duration.series({ domain, target, kind }), operations: this.operations.series({ domain, target, kind }) });
     const byKind = { read: series('read'), write: series('write') };
     return {
       observe: (kind, operation, ms) => {

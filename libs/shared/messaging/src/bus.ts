@@ -40,8 +40,11 @@ export abstract class Bus {
   /** Subscribes with NATS wildcard semantics: `*` is one token, `>` one or more trailing tokens. */
   abstract subscribe<T = unknown>(subject: string, handler: LiveHandler<T>): LiveSubscription;
 
-  /** Resolves once the event is durably accepted; re-publishing the same event id is harmless. */
-  abstract publishDurable<T>(contract: DurableEventContract<T>, event: DurableEvent<T>): Promise<void>;
+  /**
+   * Resolves once the events are durably accepted; re-publishing the same event id is harmless
+   * (consumers dedupe by id). Several events of one contract travel together (see NatsDurable).
+   */
+  abstract publishDurable<T>(contract: DurableEventContract<T>, events: DurableEvent<T> | readonly DurableEvent<T>[]): Promise<void>;
 
   /** At-least-once delivery to one of the processes sharing `consumerName`; retried with backoff until handled. */
   abstract consumeDurable<T>(contract: DurableEventContract<T>, consumerName: string, handler: DurableHandler<T>): Promise<void>;

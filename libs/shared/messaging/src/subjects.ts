@@ -11,8 +11,11 @@ export function assertSubject(subject: string, allowWildcards: boolean): void {
 
 const CONSUMER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function assertDurable<T>(contract: DurableEventContract<T>, event: DurableEvent<T>): void {
-  if (event.subject !== contract.subject) throw new Error(`Event ${event.id} has subject ${event.subject}, not ${contract.subject}`);
+/** The events as a list, each checked to be of `contract`. */
+export function durableEvents<T>(contract: DurableEventContract<T>, events: DurableEvent<T> | readonly DurableEvent<T>[]): readonly DurableEvent<T>[] {
+  const list = Array.isArray(events) ? (events as readonly DurableEvent<T>[]) : [events as DurableEvent<T>];
+  for (const event of list) if (event.subject !== contract.subject) throw new Error(`Event ${event.id} has subject ${event.subject}, not ${contract.subject}`);
+  return list;
 }
 
 export function assertConsumerName(name: string): void {

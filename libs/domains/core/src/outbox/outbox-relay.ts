@@ -21,9 +21,9 @@ const WAKE_EVERY_MS = 20;
 
 /**
  * Moves outbox rows to the bus: claim a batch (SKIP LOCKED, so replicas split the work), publish
- * each durably, delete what was published. Woken right after a commit in its own process, and on
- * a timer (OUTBOX_POLL_MS) for rows other processes wrote or a crashed one left behind. Delivery
- * is at least once; consumers dedupe by event id.
+ * them durably (a subject's rows as one message), delete what was published. Woken right after a
+ * commit in its own process, and on a timer (OUTBOX_POLL_MS) for rows other processes wrote or a
+ * crashed one left behind. Delivery is at least once; consumers dedupe by event id.
  *
  * It runs in processes with the `core` role only: workers write outbox rows but do not relay them,
  * so the relay is one kind of process that can be scaled, watched or killed on its own. A worker's
@@ -111,13 +111,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         WHERE "claimedUntil" IS NULL OR "claimedUntil" < now()
         ORDER BY "createdAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED))
       RETURNING id, subject, payload, "createdAt"`;
+    // One publish per subject: the bus sends a subject's events of this batch as one message.
+    const bySubject = new Map<string, ClaimedRow[]>();
+    for (const row of rows) bySubject.set(row.subject, [...(bySubject.get(row.subject) ?? []), row]);
     const results = await Promise.allSettled(
-      rows.map(async (row) => {
-        await this.bus.publishDurable(defineDurableEvent(row.subject), { id: row.id, subject: row.subject, occurredAt: row.createdAt.toISOString(), payload: row.payload });
-        return row.id;
+      [...bySubject].map(async ([subject, group]) => {
+        await this.bus.publishDurable(defineDurableEvent(subject), group.map((row) => ({ id: row.id, subject, occurredAt: row.createdAt.toISOString(), payload: row.payload })));
+        return group.map((row) => row.id);
       }),
     );
-    const published = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const published = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
     if (published.length > 0) await this.db.$executeRaw`DELETE FROM core.outbox_events WHERE id = ANY(${published}::uuid[])`;
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) this.logger.warn(`${rows.length - published.length} outbox event(s) not delivered yet: ${String(failed.reason)}`);

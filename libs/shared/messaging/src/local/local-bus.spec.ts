@@ -146,20 +146,23 @@ describe('LocalBus', () => {
       expect(a).toHaveLength(2);
     });
 
-    it('gives every follower its own copy beside the consumers, and logs a follower failure instead of failing the publish', async () => {
+    it('gives every follower its own copy beside the consumers, in order for events published together, and logs a follower failure instead of failing the publish', async () => {
       const followers = [[], [], []] as string[][];
       await bus.consumeDurable(ORDER_PLACED, 'billing', async (e) => void followers[0]!.push(e.id));
       await bus.followDurable(ORDER_PLACED, async (e) => void followers[1]!.push(e.id));
       await bus.followDurable(ORDER_PLACED, async (e) => void followers[2]!.push(e.id));
       await bus.followDurable(ORDER_PLACED, () => Promise.reject(new Error('cache gone')));
-      await bus.publishDurable(ORDER_PLACED, event('f1'));
-      await bus.publishDurable(ORDER_PLACED, event('f2'));
+      await bus.publishDurable(ORDER_PLACED, [event('f1'), event('f2')]);
       expect(followers).toEqual([['f1', 'f2'], ['f1', 'f2'], ['f1', 'f2']]);
     });
 
     it('accepts events nobody consumes and refuses an event of another contract', async () => {
       await expect(bus.publishDurable(ORDER_PLACED, event('o3'))).resolves.toBeUndefined();
       await expect(bus.publishDurable(ORDER_PLACED, { ...event('o4'), subject: 'order.cancelled' })).rejects.toThrow('not order.placed');
+      const handled: string[] = [];
+      await bus.consumeDurable(ORDER_PLACED, 'billing', async (e) => void handled.push(e.id));
+      await expect(bus.publishDurable(ORDER_PLACED, [event('o5'), { ...event('o6'), subject: 'order.cancelled' }])).rejects.toThrow('not order.placed');
+      expect(handled).toEqual([]);
       await expect(bus.consumeDurable(ORDER_PLACED, 'bad.name', () => Promise.resolve())).rejects.toThrow('Invalid durable consumer name');
     });
   });

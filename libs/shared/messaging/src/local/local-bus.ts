@@ -5,7 +5,7 @@ import { runLiveHandler } from '../live-handler';
 import { createClient } from '../rpc/client-proxy';
 import { LocalServices } from '../rpc/local-services';
 import { describe, unavailable } from '../rpc/rpc-errors';
-import { assertConsumerName, assertDurable, assertSubject } from '../subjects';
+import { assertConsumerName, assertSubject, durableEvents } from '../subjects';
 import { LocalDurable } from './local-durable';
 import { subjectMatches } from './subject-pattern';
 
@@ -59,9 +59,8 @@ export class LocalBus extends Bus {
     return { unsubscribe: () => this.subscribers.delete(subscriber), ready: () => Promise.resolve() };
   }
 
-  override async publishDurable<T>(contract: DurableEventContract<T>, event: DurableEvent<T>): Promise<void> {
-    assertDurable(contract, event);
-    await this.durable.deliver(event);
+  override async publishDurable<T>(contract: DurableEventContract<T>, events: DurableEvent<T> | readonly DurableEvent<T>[]): Promise<void> {
+    for (const event of durableEvents(contract, events)) await this.durable.deliver(event);
   }
 
   // async, so that a refusal is a rejection as on NatsBus

@@ -4,7 +4,7 @@ import type { DurableEvent } from '@agent-squad/contracts';
 import type { DurableHandler } from '../bus';
 import { describe } from '../rpc/rpc-errors';
 
-/** Events handled at once by one process for one consumer (also how many it pulls ahead). */
+/** Messages (of one or more events each) handled at once by one process for one consumer, and pulled ahead. */
 export const DURABLE_CONCURRENCY = 8;
 /** How long the server waits for an ack before redelivering; running handlers keep extending it. */
 export const ACK_WAIT_MS = 30_000;
@@ -16,7 +16,16 @@ export function retryDelay(deliveryCount: number): number {
   return Math.min(RETRY_FIRST_MS * 2 ** (deliveryCount - 1), RETRY_MAX_MS);
 }
 
-/** Runs a handler over a JetStream pull consumer: ack once handled, delayed nak when it throws. */
+/** A message's events: a JSON array of them, or one event object (as stored before events were grouped). */
+export function eventsOf(body: unknown): DurableEvent<unknown>[] {
+  return Array.isArray(body) ? (body as DurableEvent<unknown>[]) : [body as DurableEvent<unknown>];
+}
+
+/**
+ * Runs a handler over a JetStream pull consumer: a message's events at once, ack once all are
+ * handled; if any throws, a delayed nak redelivers the message (its other events again too: handlers
+ * dedupe by event id).
+ */
 export class DurableConsumer {
   private readonly done: Promise<void>;
 
@@ -48,20 +57,21 @@ export class DurableConsumer {
   }
 
   private async handle(msg: JsMsg): Promise<void> {
-    let event: DurableEvent<unknown>;
+    let events: DurableEvent<unknown>[];
     try {
-      event = msg.json<DurableEvent<unknown>>();
+      events = eventsOf(msg.json<unknown>());
     } catch {
       this.logger.error(`durable consumer ${this.name}: dropping unreadable message #${msg.seq} on ${msg.subject}`);
       return msg.term();
     }
     const keepAlive = setInterval(() => msg.working(), ACK_WAIT_MS / 3);
     try {
-      await this.handler(event);
-      msg.ack();
-    } catch (error) {
+      const results = await Promise.allSettled(events.map((event) => this.handler(event)));
+      const failed = results.flatMap((result, index) => (result.status === 'rejected' ? [{ event: events[index]!, reason: result.reason as unknown }] : []));
+      if (failed.length === 0) return msg.ack();
       const delay = retryDelay(msg.info.deliveryCount);
-      this.logger.warn(`durable consumer ${this.name}: event ${event.id} failed (delivery ${msg.info.deliveryCount}), retry in ${delay} ms: ${describe(error)}`);
+      const which = failed.map(({ event }) => event.id).join(', ');
+      this.logger.warn(`durable consumer ${this.name}: event(s) ${which} failed (delivery ${msg.info.deliveryCount}), retry in ${delay} ms: ${describe(failed[0]!.reason)}`);
       msg.nak(delay);
     } finally {
       clearInterval(keepAlive);

@@ -10,7 +10,7 @@ import { runLiveHandler } from '../live-handler';
 import { createClient } from '../rpc/client-proxy';
 import { LocalServices } from '../rpc/local-services';
 import { describe } from '../rpc/rpc-errors';
-import { assertConsumerName, assertDurable, assertSubject } from '../subjects';
+import { assertConsumerName, assertSubject, durableEvents } from '../subjects';
 import { NatsDurable } from './nats-durable';
 import { NatsNames } from './nats-names';
 import { NatsRpc } from './nats-rpc';
@@ -118,9 +118,9 @@ export class NatsBus extends Bus {
     return { unsubscribe: () => subscription.unsubscribe(), ready: () => this.nc.flush() };
   }
 
-  override async publishDurable<T>(contract: DurableEventContract<T>, event: DurableEvent<T>): Promise<void> {
-    assertDurable(contract, event);
-    await this.durable.publish(event);
+  override async publishDurable<T>(contract: DurableEventContract<T>, events: DurableEvent<T> | readonly DurableEvent<T>[]): Promise<void> {
+    const list = durableEvents(contract, events);
+    if (list.length > 0) await this.durable.publish(list);
   }
 
   override async consumeDurable<T>(contract: DurableEventContract<T>, consumerName: string, handler: DurableHandler<T>): Promise<void> {

@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { defineDurableEvent, type DurableEvent } from '@agent-squad/contracts';
 import { collector, deferred } from '@agent-squad/testing';
-import { NatsTestStack } from '../testing/nats-test-kit';
+import { NATS_URL, NatsTestStack } from '../testing/nats-test-kit';
+import { NatsNames } from './nats-names';
 
 type Order = { orderId: string };
 const ORDER_PLACED = defineDurableEvent<Order>('order.placed');
@@ -29,6 +32,46 @@ describe('NatsBus durable events', () => {
     // Delivery follows stream order, so a second copy of e1 would have come before e2.
     await last.promise;
     expect(seen).toEqual(['e1', 'e2']);
+  });
+
+  it('stores the events of one publish as one message, once for the same set, again for a different set', async () => {
+    const [producer, consumer] = [await stack.bus(), await stack.bus()];
+    await producer.publishDurable(ORDER_PLACED, [event('b1'), event('b2')]);
+    await producer.publishDurable(ORDER_PLACED, [event('b2'), event('b1')]);
+    await producer.publishDurable(ORDER_PLACED, [event('b1'), event('b2'), event('b3')]);
+    const seen = collector<string>(5);
+    await consumer.consumeDurable(ORDER_PLACED, 'billing', async (e) => seen.push(e.id));
+    // The second set is the first one again; the third is new, b1 and b2 included (consumers dedupe by id).
+    expect((await seen.done).sort()).toEqual(['b1', 'b1', 'b2', 'b2', 'b3']);
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const { state } = await (await jetstreamManager(nc)).streams.info(new NatsNames(stack.namespace).eventStream);
+      expect(state.messages).toBe(2);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('redelivers a message whole when one of its events fails, and still reads a lone event as stored before', async () => {
+    const [producer, consumer] = [await stack.bus(), await stack.bus()];
+    const seen: string[] = [];
+    // Handled without throwing: x1 twice (its message came back), x2 once (the second time), lone once.
+    const handled = collector<string>(4);
+    let failures = 0;
+    await consumer.consumeDurable(ORDER_PLACED, 'billing', async (e) => {
+      seen.push(e.id);
+      if (e.id === 'x2' && failures++ === 0) throw new Error('database down');
+      handled.push(e.id);
+    });
+    await producer.publishDurable(ORDER_PLACED, [event('x1'), event('x2')]);
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      await jetstream(nc).publish(new NatsNames(stack.namespace).event('order.placed'), JSON.stringify(event('lone')), { msgID: 'lone' });
+    } finally {
+      await nc.close();
+    }
+    expect((await handled.done).sort()).toEqual(['lone', 'x1', 'x1', 'x2']);
+    expect(seen.sort()).toEqual(['lone', 'x1', 'x1', 'x2', 'x2']);
   });
 
   it('delivers events published while no consumer was running once one starts again', async () => {

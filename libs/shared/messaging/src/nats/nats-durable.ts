@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import {
   AckPolicy,
@@ -14,7 +15,7 @@ import { nanos, RequestError } from '@nats-io/nats-core';
 import type { DurableEvent } from '@agent-squad/contracts';
 import type { DurableHandler } from '../bus';
 import { describe } from '../rpc/rpc-errors';
-import { ACK_WAIT_MS, DURABLE_CONCURRENCY, DurableConsumer } from './durable-consumer';
+import { ACK_WAIT_MS, DURABLE_CONCURRENCY, DurableConsumer, eventsOf } from './durable-consumer';
 import type { NatsNames } from './nats-names';
 
 /** A consumer that was down up to this long still gets every event. */
@@ -29,7 +30,11 @@ interface Follower {
 
 /**
  * Durable events on JetStream: one stream per namespace, one durable pull consumer per consumer
- * name, and one ordered (ephemeral) consumer per follower.
+ * name, and one ordered (ephemeral) consumer per follower. The events of one publish are one
+ * message (a JSON array): one stored message, one delivery and one ack per consumer for all of
+ * them. Measured in the sustained executions bench, the outbox relay publishes ~8 finished
+ * executions per pass; each was a message of its own with two consumers: ~7 NATS messages and
+ * three JetStream writes per execution. A lone event object (as earlier versions stored) still reads.
  */
 export class NatsDurable {
   private stream?: Promise<void>;
@@ -43,10 +48,10 @@ export class NatsDurable {
     private readonly logger: Logger,
   ) {}
 
-  async publish(event: DurableEvent<unknown>): Promise<void> {
+  async publish(events: readonly DurableEvent<unknown>[]): Promise<void> {
     await this.ensureStream();
     try {
-      await this.js.publish(this.names.event(event.subject), JSON.stringify(event), { msgID: event.id });
+      await this.js.publish(this.names.event(events[0]!.subject), JSON.stringify(events), { msgID: messageId(events) });
     } catch (error) {
       // No stream answers: it was deleted under us, so create it again on the next try.
       if (error instanceof RequestError && error.isNoResponders()) this.stream = undefined;
@@ -94,9 +99,9 @@ export class NatsDurable {
   private async deliver(subject: string, messages: ConsumerMessages, handler: DurableHandler<unknown>): Promise<void> {
     for await (const msg of messages) {
       try {
-        await handler(msg.json<DurableEvent<unknown>>());
+        for (const event of eventsOf(msg.json<unknown>())) await handler(event);
       } catch (error) {
-        this.logger.error(`follower of ${subject}: event #${msg.seq} failed: ${describe(error)}`);
+        this.logger.error(`follower of ${subject}: message #${msg.seq} failed: ${describe(error)}`);
       }
     }
   }
@@ -142,6 +147,16 @@ export class NatsDurable {
       max_deliver: -1,
     });
   }
+}
+
+/**
+ * The stream's duplicate check is by message id: one event keeps its own id; several take a digest
+ * of their ids, so the same set published again is stored once, while a different set (a relay
+ * retrying with one more row) is not mistaken for it and dropped.
+ */
+function messageId(events: readonly DurableEvent<unknown>[]): string {
+  if (events.length === 1) return events[0]!.id;
+  return createHash('sha256').update(events.map((event) => event.id).sort().join(',')).digest('base64url');
 }
 
 /** The resource's info, or undefined when the server answers with `notFound`. */

@@ -12,6 +12,7 @@ import { seedSquads, type SeededSquad } from './seed';
 import { cpuGroups, serviceEnvOf } from './shape-bench';
 import { withCpu, type Measured } from './cpu';
 import { type BenchSettings } from './settings';
+import { countWork, type WorkCounts } from './work-counts';
 
 export interface RawQueueResult {
   jobs: number;
@@ -29,6 +30,8 @@ export interface SustainedResult {
   completed: number;
   failed: number;
   perSecond: number;
+  /** What PostgreSQL and Redis did in the window (see WorkCounts). */
+  work: WorkCounts;
 }
 
 export interface InFlightResult {
@@ -123,6 +126,7 @@ export async function sustainedExecutions(settings: BenchSettings, log: (line: s
     log(`executions: seeded ${squads.length} squads of 3; submitting for ${seconds} s with at most ${backlog} unfinished`);
     const workerUrls = stack.workers.map((worker) => worker.url);
     return await withCpu(cpuGroups(stack), async () => {
+      const work = await countWork(stack.env['DATABASE_URL']!, LOCAL.redis);
       const before = await readFinished(workerUrls);
       const start = performance.now();
       const deadline = start + seconds * 1000;
@@ -143,10 +147,11 @@ export async function sustainedExecutions(settings: BenchSettings, log: (line: s
       const { submitted, rejected } = await submitUntil(stack.baseUrl, squads, concurrency, roomOrEnd, () => accepted++);
       await watching;
       const after = await readFinished(workerUrls);
+      const counted = await work.end();
       const elapsed = (performance.now() - start) / 1000;
       const completed = (after['completed'] ?? 0) - (before['completed'] ?? 0);
       const failed = (after['failed'] ?? 0) - (before['failed'] ?? 0);
-      return { seconds: elapsed, lanes: concurrency, backlog, submitted, rejected, completed, failed, perSecond: completed / elapsed };
+      return { seconds: elapsed, lanes: concurrency, backlog, submitted, rejected, completed, failed, perSecond: completed / elapsed, work: counted };
     });
   } finally {
     await stop();

@@ -59,8 +59,12 @@ export class LocalBus extends Bus {
     return { unsubscribe: () => this.subscribers.delete(subscriber), ready: () => Promise.resolve() };
   }
 
+  // The events at once, as a broker's consumer takes them: handlers that group concurrent writes
+  // (GroupedWrites) then write them in one statement.
   override async publishDurable<T>(contract: DurableEventContract<T>, events: DurableEvent<T> | readonly DurableEvent<T>[]): Promise<void> {
-    for (const event of durableEvents(contract, events)) await this.durable.deliver(event);
+    const results = await Promise.allSettled(durableEvents(contract, events).map((event) => this.durable.deliver(event)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   // async, so that a refusal is a rejection as on NatsBus

@@ -44,11 +44,11 @@ export async function countWork(databaseUrl: string, redisUrl: string): Promise<
         // Backends report transactions to the statistics up to a second late: as late at the start
         // of a steady window as at its end, so the two lags cancel out.
         const after = await sample();
-        const [{ bytes }] = (await db.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2) AS bytes', [after.lsn, before.lsn])).rows as [{ bytes: string }];
+        const walBytes = (await db.query<{ bytes: string }>('SELECT pg_wal_lsn_diff($1, $2) AS bytes', [after.lsn, before.lsn])).rows[0]!.bytes;
         return {
           transactions: after.transactions - before.transactions,
           walFlushes: after.walFlushes - before.walFlushes,
-          walBytes: Number(bytes),
+          walBytes: Number(walBytes),
           // Less the one INFO of the first sample (the second one's is not counted yet when it answers).
           redisCommands: after.redisCommands - before.redisCommands - 1,
         };

@@ -41,17 +41,18 @@ abstract class HotMetric<L extends string, Cell> {
 
   /** Zeroes every series in place: cells the callers hold keep counting. */
   reset(): void {
-    for (const entry of this.cells.values()) entry.cell = this.zeroed(entry.cell);
+    for (const { cell } of this.cells.values()) this.clear(cell);
   }
 
   protected cellOf(labels: Labels<L>): Cell {
     const key = this.labelNames.map((name) => labels[name]).join('\u0000');
     let entry = this.cells.get(key);
-    if (!entry) this.cells.set(key, (entry = { labels: { ...labels }, cell: this.zeroed(undefined) }));
+    if (!entry) this.cells.set(key, (entry = { labels: { ...labels }, cell: this.fresh() }));
     return entry.cell;
   }
 
-  protected abstract zeroed(cell: Cell | undefined): Cell;
+  protected abstract fresh(): Cell;
+  protected abstract clear(cell: Cell): void;
   protected abstract export(labels: Labels<L>, cell: Cell): Exported[];
 }
 
@@ -72,10 +73,12 @@ export class HotCounter<L extends string> extends HotMetric<L, CounterCell> {
     return { inc: (by = 1) => void (cell.value += by) };
   }
 
-  protected zeroed(cell: CounterCell | undefined): CounterCell {
-    if (!cell) return { value: 0 };
+  protected fresh(): CounterCell {
+    return { value: 0 };
+  }
+
+  protected clear(cell: CounterCell): void {
     cell.value = 0;
-    return cell;
   }
 
   protected export(labels: Labels<L>, cell: CounterCell): Exported[] {
@@ -113,11 +116,13 @@ export class HotHistogram<L extends string> extends HotMetric<L, HistogramCell> 
     };
   }
 
-  protected zeroed(cell: HistogramCell | undefined): HistogramCell {
-    if (!cell) return { counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0 };
+  protected fresh(): HistogramCell {
+    return { counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0 };
+  }
+
+  protected clear(cell: HistogramCell): void {
     cell.counts.fill(0);
     cell.sum = 0;
-    return cell;
   }
 
   protected export(labels: Labels<L>, cell: HistogramCell): Exported[] {

@@ -113,7 +113,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       RETURNING id, subject, payload, "createdAt"`;
     // One publish per subject: the bus sends a subject's events of this batch as one message.
     const bySubject = new Map<string, ClaimedRow[]>();
-    for (const row of rows) bySubject.set(row.subject, [...(bySubject.get(row.subject) ?? []), row]);
+    for (const row of rows) {
+      const group = bySubject.get(row.subject);
+      if (group) group.push(row);
+      else bySubject.set(row.subject, [row]);
+    }
     const results = await Promise.allSettled(
       [...bySubject].map(async ([subject, group]) => {
         await this.bus.publishDurable(defineDurableEvent(subject), group.map((row) => ({ id: row.id, subject, occurredAt: row.createdAt.toISOString(), payload: row.payload })));

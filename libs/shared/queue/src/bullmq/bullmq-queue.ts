@@ -11,6 +11,9 @@ import { oldestWaiting } from './oldest-waiting';
 import { withTraceCarrier, withoutTraceCarrier } from './job-trace';
 import { RedisConnections } from './redis-connections';
 
+/** How far ahead of now a schedule's first period must start: more than the upsert's own latency on a busy host. */
+const START_MARGIN_MS = 1000;
+
 export interface BullMqQueueOptions {
   url: string;
   /** Prefix of every Redis key: the namespace, so stacks and test runs can share one Redis. */
@@ -66,12 +69,16 @@ export class BullMqQueue extends JobQueue {
   /**
    * A BullMQ job scheduler: upserting it from every replica keeps one schedule, and BullMQ adds the
    * next period's job only when the current one starts, so each period runs once. `startDate`
-   * aligns the first period; later ones follow every `everyMs` from it.
+   * aligns the first period; later ones follow every `everyMs` from it. BullMQ runs the first job at
+   * once, unaligned, if `startDate` has passed by the time its script runs, so the start is taken
+   * after the connection is ready and skips a boundary closer than START_MARGIN_MS (or half a period).
    */
   override async schedule(contract: QueueContract<Scheduled>, everyMs: number): Promise<void> {
-    await this.queue(contract.name).upsertJobScheduler(
+    const queue = this.queue(contract.name);
+    await queue.waitUntilReady();
+    await queue.upsertJobScheduler(
       contract.name,
-      { every: everyMs, startDate: nextPeriod(Date.now(), everyMs) },
+      { every: everyMs, startDate: nextPeriod(Date.now() + Math.min(everyMs / 2, START_MARGIN_MS), everyMs) },
       { name: contract.name, data: {}, opts: this.jobOptions() },
     );
   }

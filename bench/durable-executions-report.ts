@@ -36,7 +36,7 @@ export function renderDurableExecutionsReport({ raw, sustained: measured, inFlig
 function workPerExecution(work: WorkCounts, completed: number): string {
   if (completed === 0) return 'none completed';
   const per = (count: number, digits = 1) => (count / completed).toFixed(digits);
-  return `${per(work.transactions)} PostgreSQL transactions, ${per(work.walFlushes)} WAL flushes, ${per(work.walBytes / 1024)} KB of WAL, ${per(work.redisCommands)} Redis commands`;
+  return `${per(work.transactions)} PostgreSQL transactions, ${per(work.walFlushes)} WAL flushes, ${per(work.walBytes / 1024)} KB of WAL, ${per(work.redisCommands)} Redis commands, ${per(work.contextSwitches)} context switches (the whole machine)`;
 }
 
 /** CPU ms each process spent per completed execution, biggest first, after their total. */

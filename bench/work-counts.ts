@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 
@@ -15,6 +16,12 @@ export interface WorkCounts {
   walBytes: number;
   /** Redis commands executed (`INFO commandstats`, the whole server), the sampling's own excluded. */
   redisCommands: number;
+  /**
+   * Context switches on the whole machine (`ctxt` in /proc/stat): about two per message between
+   * processes (the receiver woken, the sender put to sleep), which on this virtual machine cost more
+   * than most of the work the messages carry.
+   */
+  contextSwitches: number;
 }
 
 interface Sample {
@@ -22,6 +29,7 @@ interface Sample {
   transactions: number;
   walFlushes: number;
   redisCommands: number;
+  contextSwitches: number;
 }
 
 /** Samples the counters at the start of a window; `end()` answers what happened since. */
@@ -35,7 +43,8 @@ export async function countWork(databaseUrl: string, redisUrl: string): Promise<
               (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS transactions,
               (SELECT wal_sync FROM pg_stat_wal) AS flushes`,
     )).rows;
-    return { lsn: row!.lsn, transactions: Number(row!.transactions), walFlushes: Number(row!.flushes), redisCommands: commandsIn(await redis.info('commandstats')) };
+    const redisCommands = commandsIn(await redis.info('commandstats'));
+    return { lsn: row!.lsn, transactions: Number(row!.transactions), walFlushes: Number(row!.flushes), redisCommands, contextSwitches: contextSwitchesIn(readFileSync('/proc/stat', 'utf8')) };
   };
   const before = await sample();
   return {
@@ -51,6 +60,7 @@ export async function countWork(databaseUrl: string, redisUrl: string): Promise<
           walBytes: Number(walBytes),
           // Less the one INFO of the first sample (the second one's is not counted yet when it answers).
           redisCommands: after.redisCommands - before.redisCommands - 1,
+          contextSwitches: after.contextSwitches - before.contextSwitches,
         };
       } finally {
         await db.end().catch(() => undefined);
@@ -65,4 +75,10 @@ export function commandsIn(info: string): number {
   let calls = 0;
   for (const match of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) calls += Number(match[1]);
   return calls;
+}
+
+/** The machine's context switches since boot, from the `ctxt` line of /proc/stat. */
+export function contextSwitchesIn(procStat: string): number {
+  const match = /^ctxt (\d+)$/m.exec(procStat);
+  return match ? Number(match[1]) : Number.NaN;
 }

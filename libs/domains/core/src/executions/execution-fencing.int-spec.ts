@@ -245,6 +245,36 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     expect(await claims.claim(ids[0]!, 'w3', LEASE_MS)).toEqual({ kind: 'none' });
   });
 
+  it('stores the checkpoints of runs finishing a step at once together, each fenced on its own', async () => {
+    const { ownerId, ids } = await queued(LIMIT, 2);
+    await admission.admit(ownerId);
+    const [first, second, third] = await Promise.all(ids.map(async (id) => claimed(await claims.claim(id, 'w1', LEASE_MS))));
+    await lapse(third!.executionId);
+    const rescuer = claimed(await claims.claim(third!.executionId, 'w2', LEASE_MS));
+
+    // The first goes at once; the other three wait for it and share the next statement, the
+    // frozen run and the run that took its execution over among them.
+    const recorded = await Promise.all([
+      steps.record(first!, first!.steps[0]!, completion('first 0'), 1),
+      steps.record(third!, third!.steps[0]!, completion('late'), 1),
+      steps.record(rescuer, rescuer.steps[0]!, completion('rescuer 0'), 1),
+      steps.record(second!, second!.steps[0]!, completion('second 0'), 1),
+    ]);
+    expect(recorded.map((step) => step && [step.event.seq, step.event.data])).toEqual([
+      [3, expect.objectContaining({ seq: 1, content: 'first 0' })],
+      null,
+      [3, expect.objectContaining({ seq: 1, content: 'rescuer 0' })],
+      [3, expect.objectContaining({ seq: 1, content: 'second 0' })],
+    ]);
+    for (const [id, content] of [[first!.executionId, 'first 0'], [second!.executionId, 'second 0'], [third!.executionId, 'rescuer 0']]) {
+      const execution = await db.execution.findUniqueOrThrow({ where: { id }, include: { steps: { orderBy: { index: 'asc' } }, messages: true, events: { orderBy: { seq: 'asc' } } } });
+      expect(execution).toMatchObject({ llmCalls: 1, promptTokens: 10, completionTokens: 5, messageSeq: 1 });
+      expect(execution.steps.map((step) => step.status)).toEqual(['completed', 'running']);
+      expect(execution.messages.map((message) => [message.seq, message.stepIndex, message.content])).toEqual([[1, 0, content]]);
+      expect(execution.events.at(-1)).toMatchObject({ type: 'message', data: expect.objectContaining({ seq: 1, content }) });
+    }
+  });
+
   it('stores one output per step even when a write slips past the fence', async () => {
     const { ownerId, ids } = await queued(1, 1);
     await admission.admit(ownerId);

@@ -108,10 +108,17 @@ export class ExecutionLeases implements OnApplicationShutdown {
     this.renewing = true;
     const leases = [...this.held.values()].filter((lease) => !lease.ended);
     try {
+      // Locks in id order, as the grouped step checkpoints do (StepRecorder): two statements that
+      // each update many of this worker's executions cannot then wait for each other.
       const renewed = await this.db.$queryRaw<{ id: string }[]>`
+        WITH held AS (
+          SELECT e.id FROM core.executions e
+          JOIN unnest(${leases.map((lease) => lease.executionId)}::uuid[], ${leases.map((lease) => lease.fence)}::int[]) AS h(id, fence) ON e.id = h.id AND e.attempts = h.fence
+          WHERE e.status = 'running'
+          ORDER BY e.id FOR UPDATE OF e
+        )
         UPDATE core.executions e SET "leaseExpiresAt" = now() + make_interval(secs => ${this.leaseMs}::int / 1000.0)
-        FROM unnest(${leases.map((lease) => lease.executionId)}::uuid[], ${leases.map((lease) => lease.fence)}::int[]) AS h(id, fence)
-        WHERE e.id = h.id AND e.attempts = h.fence AND e.status = 'running'
+        FROM held WHERE e.id = held.id
         RETURNING e.id`;
       const kept = new Set(renewed.map((row) => row.id));
       // Not renewed: taken over, or ended meanwhile (then its run is already leaving).

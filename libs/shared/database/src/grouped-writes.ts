@@ -19,7 +19,7 @@ export class GroupedWrites<T, R = void> {
   private writing = false;
 
   constructor(
-    private readonly write: (rows: readonly T[]) => Promise<R extends void ? unknown : readonly R[]>,
+    private readonly write: (rows: readonly T[]) => Promise<[R] extends [void] ? unknown : readonly R[]>,
     private readonly maxRows = 500,
   ) {}
 

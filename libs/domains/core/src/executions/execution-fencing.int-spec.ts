@@ -275,6 +275,27 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     }
   });
 
+  it('claims an execution asked for twice at once only once', async () => {
+    const { ownerId, ids } = await queued(2, 1);
+    await admission.admit(ownerId);
+    // The first claim goes at once; the other three share the next statement.
+    const [alone, first, twice, again] = await Promise.all([
+      claims.claim(ids[0]!, 'w1', LEASE_MS),
+      claims.claim(ids[1]!, 'w1', LEASE_MS),
+      claims.claim(ids[1]!, 'w2', LEASE_MS),
+      claims.claim(ids[0]!, 'w2', LEASE_MS),
+    ]);
+    expect(alone).toMatchObject({ kind: 'claimed', run: { fence: 1 } });
+    expect(first).toMatchObject({ kind: 'claimed', run: { fence: 1 } });
+    expect(twice).toEqual({ kind: 'held', retryInMs: LEASE_MS });
+    expect(again).toMatchObject({ kind: 'held' });
+    const rows = await db.execution.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((row) => [row.attempts, row.leaseOwner])).toEqual([
+      [1, 'w1'],
+      [1, 'w1'],
+    ]);
+  });
+
   it('stores one output per step even when a write slips past the fence', async () => {
     const { ownerId, ids } = await queued(1, 1);
     await admission.admit(ownerId);

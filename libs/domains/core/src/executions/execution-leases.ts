@@ -108,8 +108,8 @@ export class ExecutionLeases implements OnApplicationShutdown {
     this.renewing = true;
     const leases = [...this.held.values()].filter((lease) => !lease.ended);
     try {
-      // Locks in id order, as the grouped step checkpoints do (StepRecorder): two statements that
-      // each update many of this worker's executions cannot then wait for each other.
+      // Locks in id order, as grouped claims and step checkpoints do (ExecutionClaims, StepRecorder):
+      // statements that each update many of this worker's executions cannot wait for each other.
       const renewed = await this.db.$queryRaw<{ id: string }[]>`
         WITH held AS (
           SELECT e.id FROM core.executions e

@@ -79,13 +79,11 @@ export class StepRecorder {
     const column = <T>(pick: (checkpoint: Checkpoint) => T) => checkpoints.map(pick);
     const rows = await this.db.$queryRaw<(Row & { executionId: string; fence: number })[]>`
       WITH input AS (
+        -- The output message's fields are read from its JSON (the event's data): its text goes once.
         SELECT * FROM unnest(
           ${column((c) => c.executionId)}::uuid[], ${column((c) => c.fence)}::int[], ${column((c) => c.stepIndex)}::int[], ${column((c) => c.next)}::int[],
-          ${column((c) => c.promptTokens)}::int[], ${column((c) => c.completionTokens)}::int[], ${column((c) => c.message.id)}::uuid[],
-          ${column((c) => c.message.memberId)}::uuid[], ${column((c) => c.message.role)}::text[], ${column((c) => c.message.content)}::text[],
-          ${column((c) => (c.message.citations ? JSON.stringify(c.message.citations) : null))}::jsonb[], ${column((c) => c.message.createdAt)}::timestamptz[],
-          ${column((c) => JSON.stringify(c.message))}::jsonb[])
-          AS i(id, fence, "stepIndex", next, "promptTokens", "completionTokens", "messageId", "memberId", role, content, citations, "createdAt", message)
+          ${column((c) => c.promptTokens)}::int[], ${column((c) => c.completionTokens)}::int[], ${column((c) => JSON.stringify(c.message))}::jsonb[])
+          AS i(id, fence, "stepIndex", next, "promptTokens", "completionTokens", message)
       ), locked AS (
         SELECT e.id FROM core.executions e JOIN input i ON e.id = i.id AND e.attempts = i.fence
         WHERE e.status = 'running'
@@ -99,7 +97,8 @@ export class StepRecorder {
         RETURNING e.id, e.attempts AS fence, e."messageSeq", e."eventSeq", e."cancelRequested", e."llmCalls", e."promptTokens", e."completionTokens"
       ), output AS (
         INSERT INTO core.messages (id, "executionId", seq, "stepIndex", "memberId", role, kind, content, citations, "createdAt")
-        SELECT i."messageId", ex.id, ex."messageSeq", i."stepIndex", i."memberId", i.role, 'output', i.content, i.citations, i."createdAt"
+        SELECT (i.message->>'id')::uuid, ex.id, ex."messageSeq", i."stepIndex", (i.message->>'memberId')::uuid, i.message->>'role', 'output',
+               i.message->>'content', i.message->'citations', (i.message->>'createdAt')::timestamptz
         FROM ex JOIN input i ON i.id = ex.id AND i.fence = ex.fence
       ), event AS (
         INSERT INTO core.execution_events ("executionId", seq, type, data)
@@ -108,7 +107,7 @@ export class StepRecorder {
       ), steps AS (
         UPDATE core.execution_steps s
         SET status = CASE WHEN s.index = i."stepIndex" THEN 'completed' ELSE 'running' END,
-            "finishedAt" = CASE WHEN s.index = i."stepIndex" THEN i."createdAt" END,
+            "finishedAt" = CASE WHEN s.index = i."stepIndex" THEN (i.message->>'createdAt')::timestamptz END,
             "startedAt" = CASE WHEN s.index = i."stepIndex" THEN s."startedAt" ELSE now() END
         FROM ex JOIN input i ON i.id = ex.id AND i.fence = ex.fence
         WHERE s."executionId" = ex.id AND (s.index = i."stepIndex" OR (s.index = i.next AND NOT ex."cancelRequested"))

@@ -149,6 +149,29 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     expect(await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } })).toEqual([{ executionId: ids[LIMIT] }]);
   });
 
+  it('hands the places of an owner\'s executions ending together to as many waiting ones, oldest first; a refused ending frees none', async () => {
+    const { ownerId, ids } = await queued(2 * LIMIT + 1, 1);
+    await admission.admit(ownerId);
+    const runs = await Promise.all(ids.slice(0, LIMIT).map(async (id) => claimed(await claims.claim(id, 'w1', LEASE_MS))));
+    // The first run's lease lapses and a rescuer takes it over: the first run's ending is refused.
+    await lapse(runs[0]!.executionId);
+    const rescuer = claimed(await claims.claim(runs[0]!.executionId, 'w2', LEASE_MS));
+    const before = dispatched.length;
+    // One ending is written while the others wait for it: those go together in one statement.
+    const ended = await Promise.all([runs[1]!, runs[0]!, runs[2]!, rescuer].map((run) => finisher.finish(ending(run), { status: 'completed', result: 'done' })));
+    expect(ended).toEqual([true, false, true, true]);
+    expect(dispatched.slice(before).sort()).toEqual(ids.slice(LIMIT, 2 * LIMIT).sort());
+    const places = await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } });
+    expect(places.map((place) => place.executionId).sort()).toEqual(ids.slice(LIMIT, 2 * LIMIT).sort());
+    const rows = await db.execution.findMany({ where: { id: { in: ids.slice(0, LIMIT) } }, include: { events: { orderBy: { seq: 'asc' } } } });
+    for (const row of rows) {
+      expect(row.status).toBe('completed');
+      // queued, running, completed, done: each once.
+      expect(row.events.map((event) => `${event.seq}:${event.type}`)).toEqual(['1:status', '2:status', '3:status', '4:done']);
+    }
+    expect(await db.outboxEvent.count({ where: { payload: { path: ['ownerId'], equals: ownerId } } })).toBe(LIMIT);
+  });
+
   it('ends an execution whose waiting successor a racing admission placed meanwhile: the freed place is owed, the limit holds', async () => {
     const { ownerId, ids } = await queued(LIMIT + 1, 1);
     await admission.admit(ownerId);

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EXECUTION_FINISHED, type CompletionResult, type ExecutionEvent, type ExecutionFinishedPayload, type ExecutionStatus } from '@agent-squad/contracts';
 import { Metrics } from '@agent-squad/observability';
 import type { Counter } from 'prom-client';
+import { GroupedWrites } from '@agent-squad/database';
 import { CoreDb } from '../core-db';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { ExecutionAdmission, type Placement } from './execution-admission';
@@ -27,6 +28,23 @@ export interface FinalStep {
   step: RunStep;
   completion: CompletionResult;
 }
+
+/** One ending on its way to the database, as the grouped statement reads it. */
+interface EndingRow {
+  executionId: string;
+  from: Ending['from'];
+  fence: number | null;
+  outcome: Outcome;
+  finishedAt: string;
+  last: { stepIndex: number; output: OutputMessage; promptTokens: number; completionTokens: number } | null;
+  outboxId: string;
+  payload: ExecutionFinishedPayload;
+  status: StatusData;
+  done: DoneData;
+}
+
+type StatusData = { status: Outcome['status']; error?: string };
+type DoneData = { status: Outcome['status']; result: string | null; error: string | null; usage: Usage };
 
 interface EndRow {
   eventSeq: number;
@@ -54,10 +72,16 @@ function withStep(usage: Usage, last: FinalStep | undefined): Usage {
  * owner's oldest waiting execution (then dispatched) or freed. A run that ends with its last step
  * answered stores that step's checkpoint in the same statement: one round trip, one new version
  * of the execution's row.
+ *
+ * Endings asked for while one is being written go together in the next statement (GroupedWrites),
+ * as claims and step checkpoints do, locking their executions in id order: under load a worker had
+ * ~25 of them waiting for a connection at once (bench, sustained phase). Several endings of one
+ * owner in a group hand their places to as many of its waiting executions, oldest first.
  */
 @Injectable()
 export class ExecutionFinisher {
   private readonly finished: Counter<'status'>;
+  private readonly endings = new GroupedWrites<EndingRow, EndRow | undefined>((rows) => this.endAll(rows));
 
   constructor(
     private readonly db: CoreDb,
@@ -71,94 +95,134 @@ export class ExecutionFinisher {
 
   /** True when this call ended the execution; false when it was no longer in `from` (or the fence moved). */
   async finish(ending: Ending, outcome: Outcome, last?: FinalStep): Promise<boolean> {
-    const finishedAt = new Date().toISOString();
-    const written = last && { ...last, output: outputMessage(last.step, last.completion) };
-    const ended = await this.end(ending, outcome, finishedAt, written);
+    const row = endingRow(ending, outcome, last);
+    const ended = await this.endings.add(row);
     if (!ended) return false;
-    const { row, status, done, placement } = ended;
-    const output = written?.output;
     this.finished.inc({ status: outcome.status });
+    const output = row.last?.output;
     const events: ExecutionEvent[] = [
-      ...(output ? [{ executionId: ending.executionId, seq: row.eventSeq - 2, type: 'message' as const, data: { ...output, seq: row.messageSeq } }] : []),
-      { executionId: ending.executionId, seq: row.eventSeq - 1, type: 'status', data: status },
-      { executionId: ending.executionId, seq: row.eventSeq, type: 'done', data: done },
+      ...(output ? [{ executionId: ending.executionId, seq: ended.eventSeq - 2, type: 'message' as const, data: { ...output, seq: ended.messageSeq } }] : []),
+      { executionId: ending.executionId, seq: ended.eventSeq - 1, type: 'status', data: row.status },
+      { executionId: ending.executionId, seq: ended.eventSeq, type: 'done', data: row.done },
     ];
     this.eventLog.publish(events);
     this.relay.kick();
+    const placement: Placement = ended.nextId ? { kind: 'placed', executionId: ended.nextId, priority: ended.nextPriority! } : ended.placeOwed ? { kind: 'admit' } : { kind: 'waiting' };
     await this.admission.settle(ending.ownerId, placement);
     return true;
   }
 
   /**
-   * The ending statement. The place the execution held passes to its owner's oldest waiting
-   * execution (returned, to dispatch), or is freed. The handover inserts the place afresh and skips
-   * on conflict: an admission that placed the same execution at the same moment wins, and the freed
-   * place is owed to the next one (a refused update would fail the whole ending statement).
+   * The ending statement; answers each ending's row, or undefined where the compare-and-set
+   * refused it. The places the ended executions held pass to their owners' oldest waiting
+   * executions (the n-th freed place of an owner to its n-th oldest), or are freed. A handover
+   * inserts the place afresh and skips on conflict: an admission that placed the same execution at
+   * the same moment wins, and the freed place is owed to the next one (a refused update would fail
+   * the whole statement). Handovers are inserted in execution id order, so two statements handing
+   * places to the same waiting executions wait on each other in one order, never in a cycle.
    */
-  private async end(ending: Ending, outcome: Outcome, finishedAt: string, last: (FinalStep & { output: OutputMessage }) | undefined) {
-    const output = last?.output;
-    const usage = withStep(ending.from === 'running' ? ending.usage : NO_USAGE, last);
-    const tokens = last?.completion.usage ?? { promptTokens: 0, completionTokens: 0 };
-    const fence = ending.from === 'running' ? ending.fence : null;
-    const payload: ExecutionFinishedPayload = {
-      executionId: ending.executionId,
-      ownerId: ending.ownerId,
-      squadId: ending.squadId,
-      status: outcome.status,
-      started: ending.from === 'running',
-      ...usage,
-      finishedAt,
-    };
-    const status = { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
-    const done = { status: outcome.status, result: outcome.result ?? null, error: outcome.error ?? null, usage };
-    const [row] = await this.db.$queryRaw<EndRow[]>`
-      WITH ex AS (
-        UPDATE core.executions
-        SET status = ${outcome.status}, result = ${outcome.result ?? null}, error = ${outcome.error ?? null}, "finishedAt" = ${finishedAt}::timestamptz,
-            "eventSeq" = "eventSeq" + ${output ? 3 : 2}::int, "messageSeq" = "messageSeq" + ${output ? 1 : 0}::int, "llmCalls" = "llmCalls" + ${output ? 1 : 0}::int,
-            "promptTokens" = "promptTokens" + ${tokens.promptTokens}::int, "completionTokens" = "completionTokens" + ${tokens.completionTokens}::int,
+  private async endAll(rows: readonly EndingRow[]): Promise<(EndRow | undefined)[]> {
+    const column = <T>(pick: (row: EndingRow) => T) => rows.map(pick);
+    const json = (value: unknown) => JSON.stringify(value);
+    const ended = await this.db.$queryRaw<(EndRow & { ord: bigint })[]>`
+      WITH input AS (
+        SELECT * FROM unnest(
+          ${column((r) => r.executionId)}::uuid[], ${column((r) => r.from)}::text[], ${column((r) => r.fence)}::int[],
+          ${column((r) => r.outcome.status)}::text[], ${column((r) => r.outcome.result ?? null)}::text[], ${column((r) => r.outcome.error ?? null)}::text[],
+          ${column((r) => r.finishedAt)}::timestamptz[], ${column((r) => r.last?.stepIndex ?? null)}::int[], ${column((r) => (r.last ? json(r.last.output) : null))}::jsonb[],
+          ${column((r) => r.last?.promptTokens ?? 0)}::int[], ${column((r) => r.last?.completionTokens ?? 0)}::int[],
+          ${column((r) => r.outboxId)}::uuid[], ${column((r) => json(r.payload))}::jsonb[], ${column((r) => json(r.status))}::jsonb[], ${column((r) => json(r.done))}::jsonb[])
+          WITH ORDINALITY AS i(id, "from", fence, status, result, error, "finishedAt", "stepIndex", output, "promptTokens", "completionTokens", "outboxId", payload, "statusData", done, ord)
+      ), locked AS (
+        SELECT e.id FROM core.executions e JOIN input i ON e.id = i.id AND e.status = i."from" AND (i.fence IS NULL OR e.attempts = i.fence)
+        ORDER BY e.id FOR UPDATE OF e
+      ), ex AS (
+        UPDATE core.executions e
+        SET status = i.status, result = i.result, error = i.error, "finishedAt" = i."finishedAt",
+            "eventSeq" = e."eventSeq" + CASE WHEN i.output IS NULL THEN 2 ELSE 3 END, "messageSeq" = e."messageSeq" + CASE WHEN i.output IS NULL THEN 0 ELSE 1 END,
+            "llmCalls" = e."llmCalls" + CASE WHEN i.output IS NULL THEN 0 ELSE 1 END,
+            "promptTokens" = e."promptTokens" + i."promptTokens", "completionTokens" = e."completionTokens" + i."completionTokens",
             "leaseOwner" = NULL, "leaseExpiresAt" = NULL
-        WHERE id = ${ending.executionId}::uuid AND status = ${ending.from} AND (${fence}::int IS NULL OR attempts = ${fence}::int)
-        RETURNING id, "taskId", "ownerId", "eventSeq", "messageSeq"
+        FROM locked l JOIN input i ON i.id = l.id
+        WHERE e.id = l.id AND e.status = i."from" AND (i.fence IS NULL OR e.attempts = i.fence)
+        RETURNING e.id, e."taskId", e."ownerId", e."eventSeq", e."messageSeq", i.ord
       ), output AS (
         INSERT INTO core.messages (id, "executionId", seq, "stepIndex", "memberId", role, kind, content, citations, "createdAt")
-        SELECT ${output?.id ?? null}::uuid, id, "messageSeq", ${last?.step.index ?? null}::int, ${last?.step.memberId ?? null}::uuid, ${last?.step.role ?? null}, 'output',
-               ${output?.content ?? null}, ${output?.citations ? JSON.stringify(output.citations) : null}::jsonb, ${output?.createdAt ?? null}::timestamptz
-        FROM ex WHERE ${output !== undefined}
+        SELECT (i.output->>'id')::uuid, ex.id, ex."messageSeq", i."stepIndex", (i.output->>'memberId')::uuid, i.output->>'role', 'output',
+               i.output->>'content', i.output->'citations', (i.output->>'createdAt')::timestamptz
+        FROM ex JOIN input i ON i.ord = ex.ord WHERE i.output IS NOT NULL
       ), steps AS (
         UPDATE core.execution_steps s
-        SET status = CASE WHEN s.index = ${last?.step.index ?? null}::int THEN 'completed' WHEN s.status = 'running' AND ${outcome.status} = 'failed' THEN 'failed' ELSE 'skipped' END,
-            "finishedAt" = CASE WHEN s.status = 'running' THEN ${finishedAt}::timestamptz END
-        FROM ex WHERE s."executionId" = ex.id AND s.status IN ('running', 'pending')
+        SET status = CASE WHEN s.index = i."stepIndex" THEN 'completed' WHEN s.status = 'running' AND i.status = 'failed' THEN 'failed' ELSE 'skipped' END,
+            "finishedAt" = CASE WHEN s.status = 'running' THEN i."finishedAt" END
+        FROM ex JOIN input i ON i.ord = ex.ord
+        WHERE s."executionId" = ex.id AND s.status IN ('running', 'pending')
       ), task AS (
-        UPDATE core.tasks t SET status = ${outcome.status} FROM ex WHERE t.id = ex."taskId" AND t."latestExecutionId" = ex.id
+        UPDATE core.tasks t SET status = i.status FROM ex JOIN input i ON i.ord = ex.ord WHERE t.id = ex."taskId" AND t."latestExecutionId" = ex.id
       ), outbox AS (
         INSERT INTO core.outbox_events (id, subject, payload)
-        SELECT ${randomUUID()}::uuid, ${EXECUTION_FINISHED.subject}, ${JSON.stringify(payload)}::jsonb FROM ex
+        SELECT i."outboxId", ${EXECUTION_FINISHED.subject}, i.payload FROM ex JOIN input i ON i.ord = ex.ord
       ), events AS (
         INSERT INTO core.execution_events ("executionId", seq, type, data)
-        SELECT id, "eventSeq" - 2, 'message', jsonb_set(${JSON.stringify(output ?? {})}::jsonb, '{seq}', to_jsonb("messageSeq")) FROM ex WHERE ${output !== undefined}
-        UNION ALL SELECT id, "eventSeq" - 1, 'status', ${JSON.stringify(status)}::jsonb FROM ex
-        UNION ALL SELECT id, "eventSeq", 'done', ${JSON.stringify(done)}::jsonb FROM ex
-      ), next AS (
-        SELECT w.id, w.priority FROM core.executions w JOIN ex ON w."ownerId" = ex."ownerId"
-        WHERE w.status = 'queued' AND w.id <> ex.id
-          AND NOT EXISTS (SELECT 1 FROM core.execution_slots s WHERE s."executionId" = w.id)
-        ORDER BY w."createdAt", w.id LIMIT 1
+        SELECT ex.id, ex."eventSeq" - 2, 'message', jsonb_set(i.output, '{seq}', to_jsonb(ex."messageSeq")) FROM ex JOIN input i ON i.ord = ex.ord WHERE i.output IS NOT NULL
+        UNION ALL SELECT ex.id, ex."eventSeq" - 1, 'status', i."statusData" FROM ex JOIN input i ON i.ord = ex.ord
+        UNION ALL SELECT ex.id, ex."eventSeq", 'done', i.done FROM ex JOIN input i ON i.ord = ex.ord
       ), released AS (
         DELETE FROM core.execution_slots s USING ex WHERE s."executionId" = ex.id
-        RETURNING s."ownerId", s.slot
+        RETURNING s."ownerId", s.slot, s."executionId"
+      ), freed AS (
+        SELECT r."ownerId", r.slot, r."executionId", row_number() OVER (PARTITION BY r."ownerId" ORDER BY r.slot) AS n FROM released r
+      ), next AS (
+        SELECT o."ownerId", w.id, w.priority, w.n
+        FROM (SELECT "ownerId", count(*) AS places FROM released GROUP BY "ownerId") o
+        CROSS JOIN LATERAL (
+          SELECT w.id, w.priority, row_number() OVER (ORDER BY w."createdAt", w.id) AS n FROM core.executions w
+          WHERE w."ownerId" = o."ownerId" AND w.status = 'queued'
+            AND NOT EXISTS (SELECT 1 FROM ex WHERE ex.id = w.id)
+            AND NOT EXISTS (SELECT 1 FROM core.execution_slots s WHERE s."executionId" = w.id)
+          ORDER BY w."createdAt", w.id LIMIT o.places
+        ) w
       ), handed AS (
         INSERT INTO core.execution_slots ("ownerId", slot, "executionId")
-        SELECT released."ownerId", released.slot, next.id FROM released, next
+        SELECT f."ownerId", f.slot, next.id FROM freed f JOIN next ON next."ownerId" = f."ownerId" AND next.n = f.n
+        ORDER BY next.id
         ON CONFLICT DO NOTHING
         RETURNING "executionId"
       )
-      SELECT ex."eventSeq", ex."messageSeq", next.id AS "nextId", next.priority AS "nextPriority",
-             EXISTS (SELECT 1 FROM released) AND EXISTS (SELECT 1 FROM next) AND NOT EXISTS (SELECT 1 FROM handed) AS "placeOwed"
-      FROM ex LEFT JOIN handed ON true LEFT JOIN next ON next.id = handed."executionId"`;
-    if (!row) return undefined;
-    const placement: Placement = row.nextId ? { kind: 'placed', executionId: row.nextId, priority: row.nextPriority! } : row.placeOwed ? { kind: 'admit' } : { kind: 'waiting' };
-    return { row, status, done, placement };
+      SELECT ex.ord, ex."eventSeq", ex."messageSeq", handed."executionId" AS "nextId", next.priority AS "nextPriority",
+             f."executionId" IS NOT NULL AND next.id IS NOT NULL AND handed."executionId" IS NULL AS "placeOwed"
+      FROM ex
+      LEFT JOIN freed f ON f."executionId" = ex.id
+      LEFT JOIN next ON next."ownerId" = f."ownerId" AND next.n = f.n
+      LEFT JOIN handed ON handed."executionId" = next.id`;
+    const byOrdinal = new Map(ended.map((row) => [Number(row.ord), row]));
+    return rows.map((_, index) => byOrdinal.get(index + 1));
   }
+}
+
+/** What the ending statement stores for one ending: its closing events, usage and `execution.finished` event worked out here. */
+function endingRow(ending: Ending, outcome: Outcome, last: FinalStep | undefined): EndingRow {
+  const finishedAt = new Date().toISOString();
+  const usage = withStep(ending.from === 'running' ? ending.usage : NO_USAGE, last);
+  const payload: ExecutionFinishedPayload = {
+    executionId: ending.executionId,
+    ownerId: ending.ownerId,
+    squadId: ending.squadId,
+    status: outcome.status,
+    started: ending.from === 'running',
+    ...usage,
+    finishedAt,
+  };
+  return {
+    executionId: ending.executionId,
+    from: ending.from,
+    fence: ending.from === 'running' ? ending.fence : null,
+    outcome,
+    finishedAt,
+    last: last ? { stepIndex: last.step.index, output: outputMessage(last.step, last.completion), ...last.completion.usage } : null,
+    outboxId: randomUUID(),
+    payload,
+    status: { status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) },
+    done: { status: outcome.status, result: outcome.result ?? null, error: outcome.error ?? null, usage },
+  };
 }

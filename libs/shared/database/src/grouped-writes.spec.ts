@@ -59,9 +59,27 @@ describe('GroupedWrites', () => {
     await after;
   });
 
+  it('with isolateFailures, writes each row of a failed group alone: only the refused row fails', async () => {
+    const groups: (readonly number[])[] = [];
+    const grouped = new GroupedWrites<number, number>(
+      async (rows) => {
+        groups.push(rows);
+        if (rows.includes(3)) throw new Error('row 3 refused');
+        return rows.map((row) => row * 10);
+      },
+      { isolateFailures: true },
+    );
+    const first = grouped.add(1);
+    const rest = [2, 3, 4].map((row) => grouped.add(row));
+    await expect(first).resolves.toBe(10);
+    const settled = await Promise.allSettled(rest);
+    expect(settled.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual([20, 'row 3 refused', 40]);
+    expect(groups).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+  });
+
   it('puts at most maxRows in one write', async () => {
     const writes = controlledWrites();
-    const grouped = new GroupedWrites(writes.write, 2);
+    const grouped = new GroupedWrites(writes.write, { maxRows: 2 });
     const adds = [1, 2, 3, 4, 5].map((row) => grouped.add(row));
     for (let index = 0; index < 3; index++) {
       writes.finish(index);

@@ -138,6 +138,30 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     expect(await db.executionSlot.count({ where: { ownerId } })).toBe(LIMIT - 1);
   });
 
+  it('places an owner\'s new executions stored together in submission order; a refused one fails alone', async () => {
+    const ownerId = randomUUID();
+    const squad = await db.squad.create({ data: { ownerId, name: 'Squad' } });
+    const member = { id: randomUUID(), role: 'qa_tester' as const, name: 'QA', model: 'offline', systemPrompt: null, tools: [] };
+    const submit = (title: string, squadId = squad.id) => factory.createQueued({ ownerId, squadId, task: { title, description: 'Do it' }, members: [member], priority: 1 });
+    // The first is stored at once, the others together while it is written.
+    const titles = Array.from({ length: LIMIT + 2 }, (_, index) => `Task ${index}`);
+    const submitted = await Promise.all(titles.map((title) => submit(title)));
+    expect(submitted.map((queued) => queued.placement.kind)).toEqual([...Array<string>(LIMIT).fill('placed'), 'waiting', 'waiting']);
+    const places = await db.executionSlot.findMany({ where: { ownerId }, select: { executionId: true } });
+    expect(places.map((place) => place.executionId).sort()).toEqual(submitted.slice(0, LIMIT).map((queued) => queued.created.execution.id).sort());
+
+    // A group with a submission the database refuses (its squad does not exist): the others are stored.
+    const [alone, refused, grouped] = await Promise.allSettled([submit('Alone'), submit('Nowhere', randomUUID()), submit('Grouped')]);
+    expect([alone.status, refused.status, grouped.status]).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const tasks = await db.task.findMany({ where: { ownerId }, include: { executions: { include: { steps: true, events: true } } } });
+    expect(tasks.map((task) => task.title).sort()).toEqual([...titles, 'Alone', 'Grouped'].sort());
+    for (const task of tasks) {
+      expect(task.executions.map((execution) => execution.id)).toEqual([task.latestExecutionId]);
+      expect(task.executions[0]!.steps).toHaveLength(1);
+      expect(task.executions[0]!.events.map((event) => event.seq)).toEqual([1]);
+    }
+  });
+
   it('hands each freed place to one waiting execution when executions of one owner end at once', async () => {
     const { ownerId, ids } = await queued(LIMIT + 1, 1);
     await admission.admit(ownerId);

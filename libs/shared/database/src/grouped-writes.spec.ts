@@ -59,22 +59,40 @@ describe('GroupedWrites', () => {
     await after;
   });
 
-  it('with isolateFailures, writes each row of a failed group alone: only the refused row fails', async () => {
-    const groups: (readonly number[])[] = [];
-    const grouped = new GroupedWrites<number, number>(
-      async (rows) => {
-        groups.push(rows);
-        if (rows.includes(3)) throw new Error('row 3 refused');
-        return rows.map((row) => row * 10);
-      },
-      { isolateFailures: true },
-    );
-    const first = grouped.add(1);
-    const rest = [2, 3, 4].map((row) => grouped.add(row));
-    await expect(first).resolves.toBe(10);
-    const settled = await Promise.allSettled(rest);
-    expect(settled.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual([20, 'row 3 refused', 40]);
-    expect(groups).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+  describe('with isolateFailures', () => {
+    /** Fails any group holding row 3 with `error`; answers the others' rows times ten. */
+    function refusingThree(error: Error) {
+      const groups: (readonly number[])[] = [];
+      const grouped = new GroupedWrites<number, number>(
+        async (rows) => {
+          groups.push(rows);
+          if (rows.includes(3)) throw error;
+          return rows.map((row) => row * 10);
+        },
+        { isolateFailures: true },
+      );
+      return { groups, grouped };
+    }
+
+    it('writes each row of a group the database refused for its rows alone: only the refused row fails', async () => {
+      const { groups, grouped } = refusingThree(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }));
+      const first = grouped.add(1);
+      const rest = [2, 3, 4].map((row) => grouped.add(row));
+      await expect(first).resolves.toBe(10);
+      const settled = await Promise.allSettled(rest);
+      expect(settled.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual([20, 'duplicate key value violates unique constraint', 40]);
+      expect(groups).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+    });
+
+    it('rejects the whole group on an error that is not about its rows, without writing them one by one', async () => {
+      const { groups, grouped } = refusingThree(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      const first = grouped.add(1);
+      const rest = [2, 3, 4].map((row) => grouped.add(row));
+      await expect(first).resolves.toBe(10);
+      const settled = await Promise.allSettled(rest);
+      expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(groups).toEqual([[1], [2, 3, 4]]);
+    });
   });
 
   it('puts at most maxRows in one write', async () => {

@@ -1,10 +1,13 @@
+import { isRefusedForItsRows } from './prisma-errors';
+
 export interface GroupingOptions {
   /** Rows a statement takes at most. */
   maxRows?: number;
   /**
-   * When a group fails, write each of its rows alone, so a row the database refuses (a unique or
-   * foreign key violation) fails its own caller only. For writes whose rows come from different
-   * users' requests; a statement is atomic, so the failed group left nothing behind.
+   * When the database refuses a group for its rows (a unique or foreign key violation, a deadlock),
+   * write each of its rows alone, so a refused row fails its own caller only. A statement is
+   * atomic: the refused group left nothing behind. Other errors (connection lost, no connection
+   * free) reject the whole group: writing its rows one by one would only add load.
    */
   isolateFailures?: boolean;
 }
@@ -22,8 +25,8 @@ interface Pending<T, R> {
  * acknowledges nothing unwritten, and rejects with its group's error (or, with `isolateFailures`,
  * its own). Idle, a row costs no extra wait; under load, one statement and one round trip serve
  * many rows. Hand-written: DataLoader, the usual batcher, groups only the calls of one tick, and
- * concurrent callers here (agent steps ending) arrive socket reads apart. A write may answer one result per row, in the rows' order:
- * `add` resolves with its row's.
+ * concurrent callers here (agent steps ending) arrive socket reads apart. A write may answer one
+ * result per row, in the rows' order: `add` resolves with its row's.
  */
 export class GroupedWrites<T, R = void> {
   private queued: Pending<T, R>[] = [];
@@ -53,7 +56,7 @@ export class GroupedWrites<T, R = void> {
       try {
         await this.writeGroup(group);
       } catch (error) {
-        if (!this.isolateFailures || group.length === 1) for (const pending of group) pending.reject(error);
+        if (!this.isolateFailures || group.length === 1 || !isRefusedForItsRows(error)) for (const pending of group) pending.reject(error);
         else for (const pending of group) await this.writeGroup([pending]).catch(pending.reject);
       }
     }

@@ -50,7 +50,7 @@ interface ClaimRequest {
  */
 @Injectable()
 export class ExecutionClaims {
-  private readonly requests = new GroupedWrites<ClaimRequest, Claim>((requests) => this.claimAll(requests));
+  private readonly requests = new GroupedWrites<ClaimRequest, Claim>((requests) => this.claimAll(requests), { isolateFailures: true });
 
   constructor(private readonly db: CoreDb) {}
 

@@ -353,6 +353,18 @@ describe('execution claims, fencing and admission on PostgreSQL', () => {
     ).rejects.toThrow(/Unique constraint/);
   });
 
+  it('refuses a checkpoint whose step already has an output alone: the others of its group are stored', async () => {
+    const { ownerId, ids } = await queued(3, 2);
+    await admission.admit(ownerId);
+    const runs = await Promise.all(ids.map(async (id) => claimed(await claims.claim(id, 'w1', LEASE_MS))));
+    // A stray output for the second run's first step, as a write that slipped past the fence would leave.
+    await db.message.create({ data: { executionId: ids[1]!, seq: 99, stepIndex: 0, memberId: runs[1]!.steps[0]!.memberId, role: 'qa_tester', kind: 'output', content: 'stray' } });
+    const results = await Promise.allSettled(runs.map((run, index) => steps.record(run, run.steps[0]!, completion(`run ${index}`), 1)));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const outputs = await db.message.findMany({ where: { executionId: { in: ids }, kind: 'output' }, select: { executionId: true, content: true } });
+    expect(outputs.map((output) => `${ids.indexOf(output.executionId)}:${output.content}`).sort()).toEqual(['0:run 0', '1:stray', '2:run 2']);
+  });
+
   it('resumes after the last finished step with the earlier outputs', async () => {
     const { ownerId, ids } = await queued(1, 3);
     await admission.admit(ownerId);

@@ -81,7 +81,7 @@ function withStep(usage: Usage, last: FinalStep | undefined): Usage {
 @Injectable()
 export class ExecutionFinisher {
   private readonly finished: Counter<'status'>;
-  private readonly endings = new GroupedWrites<EndingRow, EndRow | undefined>((rows) => this.endAll(rows));
+  private readonly endings = new GroupedWrites<EndingRow, EndRow | undefined>((rows) => this.endAll(rows), { isolateFailures: true });
 
   constructor(
     private readonly db: CoreDb,

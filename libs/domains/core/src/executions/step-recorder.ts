@@ -48,7 +48,7 @@ interface Checkpoint {
  * completed, the execution's counters, its stream event, and (unless a cancel was asked for) the
  * next step marked running. (The last step's checkpoint goes with the execution's ending: see
  * ExecutionFinisher.) A worker that lost its lease stores nothing; a unique index on (execution,
- * step) of outputs backs that up in the database.
+ * step) of outputs backs that up in the database (a checkpoint it refuses fails alone, not its group).
  *
  * Checkpoints of the runs that finish a step while one is being written go together in the next
  * statement (GroupedWrites): under load a worker had ~40 of them waiting for a connection at once
@@ -57,7 +57,7 @@ interface Checkpoint {
  */
 @Injectable()
 export class StepRecorder {
-  private readonly checkpoints = new GroupedWrites<Checkpoint, Row | undefined>((rows) => this.write(rows));
+  private readonly checkpoints = new GroupedWrites<Checkpoint, Row | undefined>((rows) => this.write(rows), { isolateFailures: true });
 
   constructor(private readonly db: CoreDb) {}
 

@@ -62,6 +62,32 @@ describe('DocumentWorker on PostgreSQL', () => {
     expect(hits).toEqual([{ documentId: lost.id, chunkId: expect.any(String), content: 'Runbook > Rollback\n\nRun deploy rollback.', score: expect.any(Number) }]);
   });
 
+  it('answers full-text searches asked for at once each from its own squad, within its own limit', async () => {
+    const indexed = async (content: string) => {
+      const document = await db.document.create({ data: { ownerId: randomUUID(), squadId: randomUUID(), title: 'Runbook', content } });
+      const done = recorder.next(QUEUES.documents.name);
+      await moduleRef.get(JobQueue).add(QUEUES.documents, { documentId: document.id });
+      expect(await done).toBe('completed');
+      return document;
+    };
+    const one = await indexed('# Rollback\n\nRun deploy rollback.');
+    const two = await indexed('# Rollback\n\nRun deploy rollback.\n\n# Restore\n\nAfter a rollback, restore the backup.');
+    const retriever = moduleRef.get(Retriever);
+    // The first search runs at once; the others go together in the next statement.
+    const [first, ...grouped] = await Promise.all([
+      retriever.search(one.squadId, 'rollback', 5),
+      retriever.search(two.squadId, 'rollback', 5),
+      retriever.search(one.squadId, 'invoice', 5),
+      retriever.search(two.squadId, 'rollback', 1),
+      retriever.search(one.squadId, 'rollback', 5),
+    ]);
+    const documents = (hits: { documentId: string }[]) => hits.map((hit) => hit.documentId);
+    expect(documents(first!)).toEqual([one.id]);
+    expect(grouped.map(documents)).toEqual([[two.id, two.id], [], [two.id], [one.id]]);
+    expect(grouped[0]![0]).toEqual(grouped[2]![0]);
+    expect(grouped[0]![0]!.score).toBeGreaterThanOrEqual(grouped[0]![1]!.score);
+  });
+
   it('leaves nothing behind for a document deleted before its job ran', async () => {
     const document = await stored(new Date());
     await db.document.delete({ where: { id: document.id } });

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { SearchHit } from '@agent-squad/contracts';
+import { GroupedWrites } from '@agent-squad/database';
 import { IntelligenceDb } from '../intelligence-db';
 import { Embeddings, toVectorLiteral } from './embeddings';
 import { VectorSupport } from './vector-support';
+
+interface FullTextSearch {
+  squadId: string;
+  query: string;
+  limit: number;
+}
 
 /** Candidates each ranking contributes before fusion. */
 const CANDIDATES = 50;
@@ -14,9 +21,15 @@ const RRF_K = 60;
  * OR-ed, ranked by cover density (`ts_rank_cd`). With an embedding provider and pgvector, the
  * cosine-nearest chunks are ranked too and both rankings are fused by reciprocal rank (RRF), which
  * needs no tuning between the two scores' scales. Chunks of a deleted document are gone with it.
+ *
+ * Full-text searches asked for while one runs go together in the next statement (GroupedWrites):
+ * each execution searches its squad's documents once (for its agents' prompts), and under load (bench,
+ * sustained phase) that was the most frequent statement of all, ~1 a completed execution.
  */
 @Injectable()
 export class Retriever {
+  private readonly fullTextSearches = new GroupedWrites<FullTextSearch, SearchHit[]>((searches) => this.fullTextAll(searches));
+
   constructor(
     private readonly db: IntelligenceDb,
     private readonly embeddings: Embeddings,
@@ -31,15 +44,29 @@ export class Retriever {
     return this.fullText(squadId, query, limit);
   }
 
-  private async fullText(squadId: string, query: string, limit: number): Promise<SearchHit[]> {
-    const rows = await this.db.$queryRaw<SearchHit[]>`
-      WITH q AS (SELECT replace(plainto_tsquery('english', ${query})::text, '&', '|')::tsquery AS query)
-      SELECT c.id AS "chunkId", c."documentId", c.content, ts_rank_cd(c.tsv, q.query, 32)::float8 AS score
-      FROM intelligence.document_chunks c, q
-      WHERE c."squadId" = ${squadId}::uuid AND c.tsv @@ q.query
-      ORDER BY score DESC, c.id
-      LIMIT ${limit}::int`;
-    return rows.map(toHit);
+  private fullText(squadId: string, query: string, limit: number): Promise<SearchHit[]> {
+    return this.fullTextSearches.add({ squadId, query, limit });
+  }
+
+  /** Each search's ranking, in one statement: a lateral search per input row, each with its own limit. */
+  private async fullTextAll(searches: readonly FullTextSearch[]): Promise<SearchHit[][]> {
+    const rows = await this.db.$queryRaw<(SearchHit & { ord: bigint })[]>`
+      WITH input AS (
+        SELECT * FROM unnest(${searches.map((s) => s.squadId)}::uuid[], ${searches.map((s) => s.query)}::text[], ${searches.map((s) => s.limit)}::int[])
+          WITH ORDINALITY AS i("squadId", query, "limit", ord)
+      )
+      SELECT i.ord, hit."chunkId", hit."documentId", hit.content, hit.score
+      FROM input i CROSS JOIN LATERAL (
+        SELECT c.id AS "chunkId", c."documentId", c.content, ts_rank_cd(c.tsv, q.query, 32)::float8 AS score
+        FROM intelligence.document_chunks c, (SELECT replace(plainto_tsquery('english', i.query)::text, '&', '|')::tsquery AS query) q
+        WHERE c."squadId" = i."squadId" AND c.tsv @@ q.query
+        ORDER BY score DESC, c.id
+        LIMIT i."limit"
+      ) hit
+      ORDER BY i.ord, hit.score DESC, hit."chunkId"`;
+    const hits = searches.map((): SearchHit[] => []);
+    for (const row of rows) hits[Number(row.ord) - 1]!.push(toHit(row));
+    return hits;
   }
 
   private async hybrid(squadId: string, query: string, vector: string, limit: number): Promise<SearchHit[]> {

@@ -60,8 +60,11 @@ describe('GroupedWrites', () => {
   });
 
   describe('with isolateFailures', () => {
-    /** Fails any group holding row 3 with `error`; answers the others' rows times ten. */
-    function refusingThree(error: Error) {
+    /**
+     * Row 1 written alone, then rows 2–4 added while it runs, every group holding row 3 failing with
+     * `error` (the others answer their rows times ten): what each of rows 2–4 got, and every write.
+     */
+    async function refusingThree(error: Error) {
       const groups: (readonly number[])[] = [];
       const grouped = new GroupedWrites<number, number>(
         async (rows) => {
@@ -71,25 +74,20 @@ describe('GroupedWrites', () => {
         },
         { isolateFailures: true },
       );
-      return { groups, grouped };
-    }
-
-    it('writes each row of a group the database refused for its rows alone: only the refused row fails', async () => {
-      const { groups, grouped } = refusingThree(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }));
       const first = grouped.add(1);
       const rest = [2, 3, 4].map((row) => grouped.add(row));
       await expect(first).resolves.toBe(10);
-      const settled = await Promise.allSettled(rest);
+      return { groups, settled: await Promise.allSettled(rest) };
+    }
+
+    it('writes each row of a group the database refused for its rows alone: only the refused row fails', async () => {
+      const { groups, settled } = await refusingThree(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }));
       expect(settled.map((result) => (result.status === 'fulfilled' ? result.value : (result.reason as Error).message))).toEqual([20, 'duplicate key value violates unique constraint', 40]);
       expect(groups).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
     });
 
     it('rejects the whole group on an error that is not about its rows, without writing them one by one', async () => {
-      const { groups, grouped } = refusingThree(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-      const first = grouped.add(1);
-      const rest = [2, 3, 4].map((row) => grouped.add(row));
-      await expect(first).resolves.toBe(10);
-      const settled = await Promise.allSettled(rest);
+      const { groups, settled } = await refusingThree(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
       expect(settled.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
       expect(groups).toEqual([[1], [2, 3, 4]]);
     });
